@@ -1,0 +1,174 @@
+"""The one setup call at the top of every chapter: quiet imports, seeds, print options, device.
+
+Usage (the first code cell after the Colab bootstrap)::
+
+    from book import setup
+    dev = setup()          # dev.torch: torch.device, dev.paddle: "gpu" or "cpu"
+    import torch, paddle   # already imported by setup(), so this prints nothing
+
+On Colab, :func:`setup` first installs the pinned Paddle release (the GPU build when a GPU
+is present); elsewhere it installs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import random
+import warnings
+from dataclasses import dataclass
+from typing import Iterator
+
+from book import colab
+
+#: Print precision shared by NumPy, torch and Paddle in every chapter.
+PRINT_DECIMALS = 4
+
+# Environment variables that quieten the frameworks' native logging. They must be set
+# before the first import of paddle, which is why setup() performs that import.
+_QUIET_ENV = {
+    "GLOG_minloglevel": "2",
+    "GLOG_v": "0",
+    "FLAGS_call_stack_level": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+}
+
+
+@dataclass(frozen=True)
+class Devices:
+    """The device chosen for this run, named the way each framework names it."""
+
+    torch: object  # a torch.device; typed loosely so importing this module needs no torch
+    paddle: str  # "gpu" or "cpu", as accepted by paddle.set_device
+    cuda: bool  # True when both frameworks run on CUDA
+
+
+@contextlib.contextmanager
+def _native_output_silenced() -> Iterator[None]:
+    """Point file descriptors 1 and 2 at /dev/null, so C++ logging is dropped too.
+
+    Jupyter kernels forward what native code writes to these descriptors onto the page.
+    """
+    saved = []
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no /dev/null: keep the output
+        yield
+        return
+    try:
+        for fd in (1, 2):
+            try:
+                saved.append((fd, os.dup(fd)))
+                os.dup2(devnull, fd)
+            except OSError:
+                pass
+        yield
+    finally:
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence warnings and everything written to stdout/stderr, Python's and native, inside the block."""
+    sink = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sink), contextlib.redirect_stdout(sink):
+        warnings.simplefilter("ignore")
+        with _native_output_silenced():
+            yield
+
+
+def import_frameworks() -> None:
+    """Import numpy, torch and paddle once, with their import-time noise suppressed."""
+    for key, value in _QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    with quiet():
+        import numpy  # noqa: F401
+        import paddle  # noqa: F401
+        import torch  # noqa: F401
+    # Paddle warns at import and on some first calls; keep those off the page for good.
+    warnings.filterwarnings("ignore", module=r"paddle(\..*)?")
+    warnings.filterwarnings("ignore", message=r".*ccache.*")
+    logging.getLogger("paddle").setLevel(logging.ERROR)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy, torch (all devices) and Paddle with the same seed."""
+    import numpy as np
+    import paddle
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    paddle.seed(seed)
+
+
+def set_print_options(decimals: int = PRINT_DECIMALS) -> None:
+    """Give NumPy, torch and Paddle the same compact, fixed-point print format."""
+    import numpy as np
+    import paddle
+    import torch
+
+    np.set_printoptions(precision=decimals, suppress=True, floatmode="fixed", linewidth=100)
+    torch.set_printoptions(precision=decimals, sci_mode=False, linewidth=100)
+    paddle.set_printoptions(precision=decimals, sci_mode=False, linewidth=100)
+
+
+def choose_devices(prefer_cuda: bool = True) -> Devices:
+    """Pick CUDA in both frameworks when both can use it, else the CPU in both.
+
+    Also turns off TF32 and selects deterministic kernels on CUDA, so that GPU results
+    match the CPU results that the notebooks store, within the stated tolerances.
+    """
+    import paddle
+    import torch
+
+    cuda = (
+        prefer_cuda
+        and torch.cuda.is_available()
+        and paddle.device.is_compiled_with_cuda()
+        and paddle.device.cuda.device_count() > 0
+    )
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+        with contextlib.suppress(Exception):  # flag names vary across Paddle releases
+            paddle.set_flags({"FLAGS_cudnn_deterministic": True})
+        with contextlib.suppress(Exception):
+            paddle.set_flags({"FLAGS_allow_tf32_cublas": False, "FLAGS_allow_tf32_cudnn": False})
+    paddle.set_device("gpu" if cuda else "cpu")
+    return Devices(torch=torch.device("cuda" if cuda else "cpu"), paddle="gpu" if cuda else "cpu", cuda=cuda)
+
+
+_current: Devices | None = None
+
+
+def current_devices() -> Devices:
+    """The devices chosen by the last :func:`setup` (choosing them now if it never ran)."""
+    global _current
+    if _current is None:
+        _current = choose_devices()
+    return _current
+
+
+def setup(seed: int = 0, *, prefer_cuda: bool = True) -> Devices:
+    """Prepare a chapter: install Paddle on Colab, import quietly, seed, set print options, pick the device.
+
+    Call it once at the top of a chapter; call it again to re-seed (the device stays).
+    Returns the :class:`Devices` in use. It prints nothing outside Colab.
+    """
+    global _current
+    colab.ensure_paddle()
+    import_frameworks()
+    if _current is None:
+        _current = choose_devices(prefer_cuda)
+    seed_everything(seed)
+    set_print_options()
+    return _current

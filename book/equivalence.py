@@ -1,0 +1,242 @@
+"""Prove that a torch layer (or function) and its Paddle counterpart compute the same thing.
+
+:func:`check_layers` copies the torch weights into the Paddle layer, feeds both the same
+input, and compares the outputs, the input gradients and every parameter gradient.
+:func:`check_functions` does the same for two functions (functional forms), whose
+gradients are taken with respect to all floating-point inputs. Both print one line::
+
+    PASS  Conv2d vs Conv2D: output (2, 8, 5, 5), grad input, grad weight, grad bias agree (rtol=1e-04, atol=1e-05)
+
+and raise :class:`EquivalenceError` (after printing a FAIL line) on any mismatch.
+The backward pass uses a fixed random output gradient, not ones, so that a permutation
+or a sign error cannot hide. :func:`compare_layers` and :func:`compare_functions` return
+the :class:`CheckResult` without printing or raising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import paddle
+import torch
+
+from book.environment import current_devices
+from book.tensors import to_numpy
+from book.transfer import Param, copy_weights, paddle_tensors, params_of, same, torch_tensors
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Elementwise ``|paddle - torch| <= atol + rtol * |torch|`` (numpy.allclose)."""
+
+    rtol: float = 1e-4
+    atol: float = 1e-5
+
+    def __str__(self) -> str:
+        return f"rtol={self.rtol:.0e}, atol={self.atol:.0e}"
+
+
+#: The book's tolerance for float32 results, stated in the intro's conventions.
+FLOAT32 = Tolerance()
+
+
+class EquivalenceError(AssertionError):
+    """The two frameworks disagree; the message says where and by how much."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One compared quantity: an output or a gradient."""
+
+    what: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class CheckResult:
+    """All comparisons of one check, and the line that reports them."""
+
+    label: str
+    output_shapes: list[tuple[int, ...]]
+    tolerance: Tolerance
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.comparisons) and all(c.ok for c in self.comparisons)
+
+    def line(self) -> str:
+        shapes = ", ".join(str(s) for s in self.output_shapes)
+        grads = [c.what for c in self.comparisons if c.what.startswith("grad ")]
+        compared = f"output {shapes}" + (", " + ", ".join(grads) if grads else "")
+        if self.passed:
+            return f"PASS  {self.label}: {compared} agree ({self.tolerance})"
+        failed = "; ".join(f"{c.what}: {c.detail}" for c in self.comparisons if not c.ok) or "nothing compared"
+        return f"FAIL  {self.label}: {failed} ({self.tolerance})"
+
+
+def _flatten(out: Any) -> list[Any]:
+    """Tensors of a (possibly nested) tuple/list output, in order."""
+    if isinstance(out, (tuple, list)):
+        return [t for item in out for t in _flatten(item)]
+    return [out]
+
+
+def _compare(what: str, torch_value: np.ndarray, paddle_value: np.ndarray, tol: Tolerance) -> Comparison:
+    if torch_value.shape != paddle_value.shape:
+        return Comparison(what, False, f"shape {torch_value.shape} vs {paddle_value.shape}")
+    if not np.issubdtype(torch_value.dtype, np.floating):
+        equal = np.array_equal(torch_value.astype(np.int64), paddle_value.astype(np.int64))
+        return Comparison(what, bool(equal), "" if equal else "integer values differ")
+    if np.allclose(paddle_value, torch_value, rtol=tol.rtol, atol=tol.atol):
+        return Comparison(what, True)
+    worst = float(np.max(np.abs(paddle_value.astype(np.float64) - torch_value)))
+    return Comparison(what, False, f"max |diff| {worst:.2e}")
+
+
+def _is_float(array: np.ndarray) -> bool:
+    return np.issubdtype(array.dtype, np.floating)
+
+
+def _to_frameworks(inputs: Sequence[np.ndarray], grad: bool) -> tuple[list[torch.Tensor], list[paddle.Tensor]]:
+    device = current_devices().torch
+    t_inputs, p_inputs = [], []
+    for array in inputs:
+        array = np.asarray(array)
+        needs_grad = grad and _is_float(array)
+        t = torch.tensor(array, device=device, requires_grad=needs_grad)
+        p = paddle.to_tensor(array, stop_gradient=not needs_grad)
+        t_inputs.append(t)
+        p_inputs.append(p)
+    return t_inputs, p_inputs
+
+
+def _run(
+    label: str,
+    torch_call: Callable[..., Any],
+    paddle_call: Callable[..., Any],
+    inputs: Sequence[np.ndarray],
+    input_names: Sequence[str],
+    tol: Tolerance,
+    grad: bool,
+    param_grads: Callable[[], list[tuple[str, Any, Any]]] = lambda: [],
+) -> CheckResult:
+    t_inputs, p_inputs = _to_frameworks(inputs, grad)
+    t_out, p_out = _flatten(torch_call(*t_inputs)), _flatten(paddle_call(*p_inputs))
+    result = CheckResult(label, [tuple(int(d) for d in t.shape) for t in t_out], tol)
+    if len(t_out) != len(p_out):
+        result.comparisons.append(Comparison("output", False, f"{len(t_out)} vs {len(p_out)} outputs"))
+        return result
+    for i, (t, p) in enumerate(zip(t_out, p_out)):
+        name = "output" if len(t_out) == 1 else f"output {i}"
+        result.comparisons.append(_compare(name, to_numpy(t), to_numpy(p), tol))
+    if not grad or not result.passed:
+        return result
+
+    rng = np.random.default_rng(0)
+    pairs = [(t, p) for t, p in zip(t_out, p_out) if t.is_floating_point() and t.requires_grad]
+    if not pairs:
+        return result
+    cotangents = [rng.standard_normal(tuple(t.shape)).astype(to_numpy(t).dtype) for t, _ in pairs]
+    torch.autograd.backward(
+        [t for t, _ in pairs], [torch.tensor(g, device=t.device) for (t, _), g in zip(pairs, cotangents)]
+    )
+    paddle.autograd.backward([p for _, p in pairs], [paddle.to_tensor(g) for g in cotangents])
+
+    for name, t, p in zip(input_names, t_inputs, p_inputs):
+        if t.requires_grad:
+            result.comparisons.append(_grad_comparison(f"grad {name}", t.grad, p.grad, same, tol))
+    for name, t_grad, p_grad_and_layout in param_grads():
+        p_grad, layout = p_grad_and_layout
+        result.comparisons.append(_grad_comparison(f"grad {name}", t_grad, p_grad, layout, tol))
+    return result
+
+
+def _grad_comparison(what: str, t_grad: Any, p_grad: Any, layout: Callable, tol: Tolerance) -> Comparison:
+    if t_grad is None or p_grad is None:
+        return Comparison(what, False, f"torch grad {'missing' if t_grad is None else 'present'}, "
+                                       f"Paddle grad {'missing' if p_grad is None else 'present'}")
+    return _compare(what, layout(to_numpy(t_grad)), to_numpy(p_grad), tol)
+
+
+def compare_layers(
+    torch_layer: torch.nn.Module,
+    paddle_layer: paddle.nn.Layer,
+    *inputs: np.ndarray,
+    tol: Tolerance = FLOAT32,
+    copy: bool = True,
+    grad: bool = True,
+    input_names: Sequence[str] | None = None,
+    label: str | None = None,
+) -> CheckResult:
+    """Compare two layers on the same inputs (see :func:`check_layers`); returns the result."""
+    torch_layer.to(current_devices().torch)
+    params: list[Param] = copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
+    for t in torch_layer.parameters():
+        t.grad = None
+    paddle_layer.clear_gradients()
+    names = list(input_names or (["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]))
+
+    def param_grads() -> list[tuple[str, Any, Any]]:
+        t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
+        return [
+            (p.torch_name, t_all[p.torch_name].grad, (p_all[p.paddle_name].grad, p.to_paddle))
+            for p in params
+            if not p.buffer
+        ]
+
+    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
+    return _run(label, torch_layer, paddle_layer, inputs, names, tol, grad, param_grads)
+
+
+def compare_functions(
+    torch_fn: Callable[..., Any],
+    paddle_fn: Callable[..., Any],
+    *inputs: np.ndarray,
+    tol: Tolerance = FLOAT32,
+    grad: bool = True,
+    input_names: Sequence[str] | None = None,
+    label: str | None = None,
+) -> CheckResult:
+    """Compare two functions on the same inputs (see :func:`check_functions`); returns the result."""
+    names = list(input_names or [f"input {i}" for i in range(len(inputs))])
+    if len(names) != len(inputs):
+        raise ValueError(f"{len(names)} input names for {len(inputs)} inputs")
+    label = label or f"{_name(torch_fn)} vs {_name(paddle_fn)}"
+    return _run(label, torch_fn, paddle_fn, inputs, names, tol, grad)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    name = getattr(fn, "__name__", type(fn).__name__)
+    return "function" if name == "<lambda>" else name
+
+
+def _report(result: CheckResult) -> None:
+    print(result.line())
+    if not result.passed:
+        raise EquivalenceError(result.line())
+
+
+def check_layers(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, *inputs: np.ndarray, **options: Any) -> None:
+    """Copy torch's weights into the Paddle layer, run both on ``inputs`` and compare outputs and gradients.
+
+    ``inputs`` are NumPy arrays; both layers get identical copies on the book's device.
+    Prints one PASS line naming what was compared and the tolerance, or a FAIL line and
+    raises :class:`EquivalenceError`. Options: ``tol`` (a :class:`Tolerance`, default
+    :data:`FLOAT32`), ``copy=False`` to keep the Paddle weights, ``grad=False`` to compare
+    outputs only, ``input_names``, ``label``.
+    """
+    _report(compare_layers(torch_layer, paddle_layer, *inputs, **options))
+
+
+def check_functions(torch_fn: Callable[..., Any], paddle_fn: Callable[..., Any], *inputs: np.ndarray, **options: Any) -> None:
+    """Run two functions on the same ``inputs`` and compare outputs and the gradients of every float input.
+
+    Name the inputs with ``input_names`` (for example ``["x", "weight"]``) and the check
+    with ``label``; otherwise as :func:`check_layers`.
+    """
+    _report(compare_functions(torch_fn, paddle_fn, *inputs, **options))
