@@ -36,7 +36,12 @@ class Tolerance:
     atol: float = 1e-5
 
     def __str__(self) -> str:
-        return f"rtol={self.rtol:.0e}, atol={self.atol:.0e}"
+        return f"rtol={_sci(self.rtol)}, atol={_sci(self.atol)}"
+
+
+def _sci(value: float) -> str:
+    """Shortest exact scientific form: 1e-04, 1.5e-04."""
+    return np.format_float_scientific(value, trim="-", exp_digits=2)
 
 
 #: The book's tolerance for float32 results, stated in the intro's conventions.
@@ -89,12 +94,12 @@ def _flatten(out: Any) -> list[Any]:
 def _compare(what: str, torch_value: np.ndarray, paddle_value: np.ndarray, tol: Tolerance) -> Comparison:
     if torch_value.shape != paddle_value.shape:
         return Comparison(what, False, f"shape {torch_value.shape} vs {paddle_value.shape}")
-    if not np.issubdtype(torch_value.dtype, np.floating):
-        equal = np.array_equal(torch_value.astype(np.int64), paddle_value.astype(np.int64))
+    if not (np.issubdtype(torch_value.dtype, np.inexact) or np.issubdtype(paddle_value.dtype, np.inexact)):
+        equal = np.array_equal(torch_value, paddle_value)
         return Comparison(what, bool(equal), "" if equal else "integer values differ")
     if np.allclose(paddle_value, torch_value, rtol=tol.rtol, atol=tol.atol):
         return Comparison(what, True)
-    worst = float(np.max(np.abs(paddle_value.astype(np.float64) - torch_value)))
+    worst = float(np.max(np.abs(paddle_value.astype(np.result_type(paddle_value, np.float64)) - torch_value)))
     return Comparison(what, False, f"max |diff| {worst:.2e}")
 
 
@@ -174,12 +179,14 @@ def compare_layers(
     label: str | None = None,
 ) -> CheckResult:
     """Compare two layers on the same inputs (see :func:`check_layers`); returns the result."""
+    names = list(input_names or (["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]))
+    if len(names) != len(inputs):
+        raise ValueError(f"{len(names)} input names for {len(inputs)} inputs")
     torch_layer.to(current_devices().torch)
     params: list[Param] = copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
     for t in torch_layer.parameters():
         t.grad = None
     paddle_layer.clear_gradients()
-    names = list(input_names or (["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]))
 
     def param_grads() -> list[tuple[str, Any, Any]]:
         t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)

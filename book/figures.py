@@ -79,10 +79,11 @@ def image_row(images: Mapping[str, np.ndarray], cmap: str = "gray", width: float
     """Show 2-D arrays side by side under their titles, each scaled to its own range."""
     if not images:
         raise ValueError("no images to show")
-    fig, axes = plt.subplots(1, len(images), figsize=(width * len(images), width))
-    for ax, (title, image) in zip(np.atleast_1d(axes), images.items()):
+    for title, image in images.items():  # before drawing: an error must leave no half-drawn figure behind
         if np.asarray(image).ndim != 2:
             raise ValueError(f"{title}: expected a 2-D array, got shape {np.shape(image)}")
+    fig, axes = plt.subplots(1, len(images), figsize=(width * len(images), width))
+    for ax, (title, image) in zip(np.atleast_1d(axes), images.items()):
         ax.imshow(image, cmap=cmap)
         ax.set_title(title, fontsize=10)
         ax.axis("off")

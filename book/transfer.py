@@ -144,15 +144,19 @@ def padding_pairs(padding: Any, ndim: int) -> str | tuple[tuple[int, int], ...]:
     """Normalise a padding spec of either framework to 'same', 'valid' or ((before, after), ...) per spatial dim.
 
     Accepts an int, ``ndim`` ints, ``2 * ndim`` ints (Paddle's before/after form), or
-    Paddle's ``ndim + 2`` pairs in NC... order.
+    (before, after) pairs: one per spatial dim, or Paddle's ``ndim + 2`` in NC... order.
     """
     if isinstance(padding, str):
-        return padding.lower()
+        # 'valid' means no padding in both frameworks; 'same' depends on the input size.
+        return ((0, 0),) * ndim if padding.lower() == "valid" else padding.lower()
     if isinstance(padding, int):
         return ((padding, padding),) * ndim
     flat = list(padding)
-    if len(flat) == ndim + 2 and all(isinstance(x, (list, tuple)) for x in flat):
-        return tuple((int(a), int(b)) for a, b in flat[2:])
+    if flat and all(isinstance(x, (list, tuple)) and len(x) == 2 for x in flat):
+        if len(flat) == ndim + 2:  # Paddle's pairs for every axis, batch and channel first
+            flat = flat[2:]
+        if len(flat) == ndim:
+            return tuple((int(a), int(b)) for a, b in flat)
     if len(flat) == ndim:
         return tuple((int(x), int(x)) for x in flat)
     if len(flat) == 2 * ndim:

@@ -1,0 +1,281 @@
+"""book.equivalence: the PASS/FAIL line, and every kind of disagreement it must catch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import paddle
+import pytest
+import torch
+
+from book.equivalence import (
+    FLOAT32,
+    CheckResult,
+    Comparison,
+    EquivalenceError,
+    Tolerance,
+    check_functions,
+    check_layers,
+    compare_functions,
+    compare_layers,
+)
+from book.tensors import random_array
+from book.transfer import Param, TransferError, register
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+TOL = "(rtol=1e-04, atol=1e-05)"
+INTEGERS = np.array([[1.0, 2.0, -3.0], [0.0, 4.0, 5.0]], dtype=np.float32)
+
+
+def _conv_pair() -> tuple[torch.nn.Module, paddle.nn.Layer]:
+    return torch.nn.Conv2d(3, 8, 3), paddle.nn.Conv2D(3, 8, 3)
+
+
+# ----------------------------------------------------------------------------- tolerance and result
+
+
+def test_tolerance_str() -> None:
+    assert FLOAT32 == Tolerance(rtol=1e-4, atol=1e-5)
+    assert str(FLOAT32) == "rtol=1e-04, atol=1e-05"
+    assert str(Tolerance(rtol=1e-6, atol=0)) == "rtol=1e-06, atol=0e+00"
+    assert str(Tolerance(rtol=1.5e-4, atol=1e-5)) == "rtol=1.5e-04, atol=1e-05"
+
+
+def test_a_result_with_nothing_compared_fails() -> None:
+    result = CheckResult("a vs b", [], FLOAT32)
+    assert not result.passed
+    assert result.line() == f"FAIL  a vs b: nothing compared {TOL}"
+
+
+def test_result_line_lists_outputs_and_gradients() -> None:
+    result = CheckResult("a vs b", [(2, 3), (4,)], FLOAT32, [Comparison("output 0", True), Comparison("grad x", True)])
+    assert result.passed
+    assert result.line() == f"PASS  a vs b: output (2, 3), (4,), grad x agree {TOL}"
+    result.comparisons.append(Comparison("grad y", False, "max |diff| 1.00e+00"))
+    assert result.line() == f"FAIL  a vs b: grad y: max |diff| 1.00e+00 {TOL}"
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+def test_check_layers_prints_one_pass_line(capsys: pytest.CaptureFixture[str]) -> None:
+    check_layers(*_conv_pair(), random_array(2, 3, 7, 7))
+    assert capsys.readouterr().out == (
+        f"PASS  Conv2d vs Conv2D: output (2, 8, 5, 5), grad input, grad weight, grad bias agree {TOL}\n"
+    )
+
+
+def test_check_layers_copies_the_weights() -> None:
+    t, p = _conv_pair()
+    assert not np.array_equal(p.weight.numpy(), t.weight.detach().numpy())
+    compare_layers(t, p, random_array(1, 3, 5, 5))
+    np.testing.assert_array_equal(p.weight.numpy(), t.weight.detach().numpy())
+
+
+def test_different_weights_fail_naming_the_output(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(EquivalenceError, match=r"^FAIL  Conv2d vs Conv2D: output: max \|diff\| \d\.\d\de[+-]\d\d \(rtol"):
+        check_layers(*_conv_pair(), random_array(2, 3, 7, 7), copy=False)
+    line = capsys.readouterr().out
+    assert line.startswith("FAIL  Conv2d vs Conv2D: output: max |diff| ")
+    assert line.endswith(f"{TOL}\n")
+
+
+def test_equivalence_error_is_an_assertion_error() -> None:
+    assert issubclass(EquivalenceError, AssertionError)
+
+
+def test_check_layers_twice_does_not_accumulate_gradients(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = _conv_pair()
+    x = random_array(1, 3, 5, 5)
+    check_layers(t, p, x)
+    check_layers(t, p, x)
+    assert capsys.readouterr().out.count("PASS  ") == 2
+
+
+def test_check_layers_without_grad_and_with_a_label(capsys: pytest.CaptureFixture[str]) -> None:
+    check_layers(*_conv_pair(), random_array(1, 3, 5, 5), grad=False, label="conv", input_names=["x"])
+    assert capsys.readouterr().out == f"PASS  conv: output (1, 8, 3, 3) agree {TOL}\n"
+
+
+def test_check_layers_names_the_input(capsys: pytest.CaptureFixture[str]) -> None:
+    check_layers(torch.nn.PixelShuffle(2), paddle.nn.PixelShuffle(2), random_array(1, 8, 2, 2), input_names=["x"])
+    assert capsys.readouterr().out == f"PASS  PixelShuffle vs PixelShuffle: output (1, 2, 4, 4), grad x agree {TOL}\n"
+
+
+def test_a_configuration_mismatch_is_a_transfer_error_even_without_copying() -> None:
+    with pytest.raises(TransferError, match="^stride: "):
+        compare_layers(torch.nn.Conv1d(2, 2, 3), paddle.nn.Conv1D(2, 2, 3, stride=2), random_array(1, 2, 8), copy=False)
+
+
+def test_compare_layers_returns_without_printing(capsys: pytest.CaptureFixture[str]) -> None:
+    good = compare_layers(*_conv_pair(), random_array(1, 3, 5, 5))
+    bad = compare_layers(*_conv_pair(), random_array(1, 3, 5, 5), copy=False)
+    assert good.passed and not bad.passed
+    assert [c.what for c in good.comparisons] == ["output", "grad input", "grad weight", "grad bias"]
+    assert [c.what for c in bad.comparisons] == ["output"]  # gradients are not compared once outputs differ
+    assert capsys.readouterr() == ("", "")
+
+
+class TorchScale(torch.nn.Module):
+    """y = a * weight + b: a layer with two inputs and one parameter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.rand(3))
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return a * self.weight + b
+
+
+class PaddleScale(paddle.nn.Layer):
+    """Paddle's y = a * weight + b; ``mode`` plants a gradient bug with the same forward."""
+
+    def __init__(self, mode: str = "right") -> None:
+        super().__init__()
+        self.weight = self.create_parameter([3])
+        self.mode = mode
+
+    def forward(self, a: paddle.Tensor, b: paddle.Tensor) -> paddle.Tensor:
+        w = self.weight
+        if self.mode == "no weight grad":
+            return a * w.detach() + b
+        if self.mode == "double weight grad":  # adds zero, but doubles the weight's gradient
+            return a * w + b + a * (w - w.detach())
+        return a * w + b
+
+
+@pytest.fixture
+def scale_rule(rules: dict[type, Any]) -> None:
+    register(TorchScale, PaddleScale)(lambda t, p: [Param("weight", "weight")])
+
+
+def test_two_inputs_get_their_names(scale_rule: None, capsys: pytest.CaptureFixture[str]) -> None:
+    x, y = random_array(2, 3, seed=1), random_array(2, 3, seed=2)
+    check_layers(TorchScale(), PaddleScale(), x, y)
+    check_layers(TorchScale(), PaddleScale(), x, y, input_names=["a", "b"])
+    assert capsys.readouterr().out.splitlines() == [
+        f"PASS  TorchScale vs PaddleScale: output (2, 3), grad input 0, grad input 1, grad weight agree {TOL}",
+        f"PASS  TorchScale vs PaddleScale: output (2, 3), grad a, grad b, grad weight agree {TOL}",
+    ]
+
+
+def test_compare_layers_rejects_the_wrong_number_of_input_names(scale_rule: None) -> None:
+    t, p = TorchScale(), PaddleScale()
+    before = p.weight.numpy().copy()
+    with pytest.raises(ValueError, match="^1 input names for 2 inputs$"):
+        compare_layers(t, p, random_array(2, 3), random_array(2, 3), input_names=["a"])
+    np.testing.assert_array_equal(p.weight.numpy(), before)
+
+
+def test_a_wrong_parameter_gradient_fails(scale_rule: None) -> None:
+    result = compare_layers(TorchScale(), PaddleScale("double weight grad"), random_array(2, 3), random_array(2, 3))
+    assert [c.what for c in result.comparisons if not c.ok] == ["grad weight"]
+    assert result.line().startswith("FAIL  TorchScale vs PaddleScale: grad weight: max |diff| ")
+
+
+def test_a_missing_parameter_gradient_fails(scale_rule: None) -> None:
+    result = compare_layers(TorchScale(), PaddleScale("no weight grad"), random_array(2, 3), random_array(2, 3))
+    assert result.line() == (
+        f"FAIL  TorchScale vs PaddleScale: grad weight: torch grad present, Paddle grad missing {TOL}"
+    )
+
+
+# ----------------------------------------------------------------------------- functions
+
+
+def test_check_functions_pass_line(capsys: pytest.CaptureFixture[str]) -> None:
+    check_functions(torch.nn.functional.relu, paddle.nn.functional.relu, random_array(2, 3), input_names=["x"])
+    assert capsys.readouterr().out == f"PASS  relu vs relu: output (2, 3), grad x agree {TOL}\n"
+
+
+def test_a_wrong_gradient_fails_even_when_outputs_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    # round(x) == x on integers, but round's gradient is zero and x's is one.
+    with pytest.raises(EquivalenceError, match=r"grad x: max \|diff\|"):
+        check_functions(torch.round, lambda x: x * 1.0, INTEGERS, input_names=["x"])
+    assert capsys.readouterr().out.startswith("FAIL  round vs function: grad x: max |diff| ")
+
+
+def test_grad_false_compares_outputs_only(capsys: pytest.CaptureFixture[str]) -> None:
+    result = compare_functions(torch.round, lambda x: x * 1.0, INTEGERS, grad=False)
+    assert result.passed
+    assert [c.what for c in result.comparisons] == ["output"]
+    assert result.line() == f"PASS  round vs function: output (2, 3) agree {TOL}"
+    assert capsys.readouterr() == ("", "")
+
+
+def test_tuple_outputs_are_compared_one_by_one() -> None:
+    def both(a: Any, b: Any) -> tuple[Any, Any]:
+        return a * b, a + b
+
+    result = compare_functions(both, both, random_array(2, 3, seed=1), random_array(2, 3, seed=2), input_names=["a", "b"])
+    assert result.line() == f"PASS  both vs both: output (2, 3), (2, 3), grad a, grad b agree {TOL}"
+    wrong = compare_functions(both, lambda a, b: (a * b, a - b), random_array(2, 3, seed=1), random_array(2, 3, seed=2))
+    assert [c.what for c in wrong.comparisons if not c.ok] == ["output 1"]
+
+
+def test_integer_outputs_are_compared_exactly() -> None:
+    x = random_array(4, 5)
+    assert compare_functions(lambda a: a.argmax(1), lambda a: a.argmax(1), x).line() == f"PASS  function vs function: output (4,) agree {TOL}"
+    wrong = compare_functions(lambda a: a.argmax(1), lambda a: a.argmax(1) + 1, x)
+    assert wrong.line() == f"FAIL  function vs function: output: integer values differ {TOL}"
+
+
+def test_integers_are_not_truncated_against_floats() -> None:
+    x = random_array(2)
+    result = compare_functions(lambda a: torch.tensor([1, 2]), lambda a: paddle.to_tensor([1.5, 2.0]), x)
+    assert result.line() == f"FAIL  function vs function: output: max |diff| 5.00e-01 {TOL}"
+    same = compare_functions(lambda a: torch.tensor([1, 2]), lambda a: paddle.to_tensor([1.0, 2.0]), x)
+    assert same.passed
+
+
+def test_complex_outputs_compare_both_parts() -> None:
+    x = random_array(3)
+    result = compare_functions(lambda a: torch.complex(a, a), lambda a: paddle.complex(a, a * 0), x, grad=False)
+    assert not result.passed
+    assert result.comparisons[0].detail.startswith("max |diff| ")
+    assert compare_functions(lambda a: torch.complex(a, a), lambda a: paddle.complex(a, a), x, grad=False).passed
+
+
+def test_integer_inputs_get_no_gradient() -> None:
+    result = compare_functions(
+        lambda x, i: torch.index_select(x, 1, i),
+        lambda x, i: paddle.index_select(x, i, axis=1),
+        random_array(2, 3),
+        np.array([2, 0]),
+        input_names=["x", "index"],
+    )
+    assert result.line() == f"PASS  function vs function: output (2, 2), grad x agree {TOL}"
+
+
+def test_a_different_number_of_outputs_fails() -> None:
+    result = compare_functions(lambda a: (a, a * 2), lambda a: a * 2, random_array(3))
+    assert result.line() == f"FAIL  function vs function: output: 2 vs 1 outputs {TOL}"
+
+
+def test_a_different_shape_fails() -> None:
+    result = compare_functions(lambda a: a.reshape([3]), lambda a: a, random_array(1, 3))
+    assert result.line() == f"FAIL  function vs function: output: shape (3,) vs (1, 3) {TOL}"
+
+
+def test_the_tolerance_decides() -> None:
+    x = random_array(3)
+    assert not compare_functions(lambda a: a, lambda a: a + 1e-3, x).passed
+    loose = compare_functions(lambda a: a, lambda a: a + 1e-3, x, tol=Tolerance(rtol=0, atol=1e-2))
+    assert loose.line() == "PASS  function vs function: output (3,), grad input 0 agree (rtol=0e+00, atol=1e-02)"
+
+
+def test_wrong_number_of_input_names_is_an_error() -> None:
+    with pytest.raises(ValueError, match="^1 input names for 2 inputs$"):
+        compare_functions(torch.add, paddle.add, random_array(2), random_array(2), input_names=["x"])
+    with pytest.raises(ValueError, match="^2 input names for 1 inputs$"):
+        check_functions(torch.neg, paddle.neg, random_array(2), input_names=["x", "y"])
+
+
+def test_check_functions_raises_after_printing_fail(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(EquivalenceError) as error:
+        check_functions(torch.neg, paddle.abs, random_array(4), label="neg vs abs")
+    out = capsys.readouterr().out
+    assert out == f"{error.value}\n"
+    assert out.startswith("FAIL  neg vs abs: output: max |diff| ")
