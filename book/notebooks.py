@@ -2,7 +2,8 @@
 
 ``make execute`` calls ``python -m book.notebooks chapters/*.ipynb``. Each notebook runs top
 to bottom in a new kernel with its own folder as the working directory (as nbval runs it),
-and the per-cell timing metadata that would change on every run is not recorded.
+and the per-cell timing metadata that would change on every run is not recorded. Consecutive
+pieces of one stream are merged, since how a kernel splits its output varies from run to run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,25 @@ from nbclient import NotebookClient
 CELL_TIMEOUT = 600
 
 
+def merge_streams(notebook: nbformat.NotebookNode) -> None:
+    """Join consecutive stdout (or stderr) outputs of each code cell into one output, in place."""
+    for cell in notebook.cells:
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+
+
 def execute(path: Path, kernel_name: str = "python3") -> float:
     """Execute the notebook at ``path`` in place; returns the wall time in seconds."""
     notebook = nbformat.read(path, as_version=4)
@@ -32,6 +52,7 @@ def execute(path: Path, kernel_name: str = "python3") -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    merge_streams(notebook)
     nbformat.write(notebook, path)
     return elapsed
 

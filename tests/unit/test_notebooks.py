@@ -49,3 +49,22 @@ def test_main_executes_every_notebook_and_reports(notebook: Path, capsys: pytest
     assert out.startswith(f"executed {notebook} in ")
     assert out.endswith(" s\n")
     assert nbformat.read(notebook, as_version=4).cells[1].outputs[0].text == "2\n"
+
+
+def test_merge_streams_joins_consecutive_pieces_of_one_stream() -> None:
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t"), cell])
+    notebooks.merge_streams(notebook)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in cell.outputs] == [
+        ("stream", "stdout", "ab\n"),
+        ("stream", "stderr", "warn\n"),
+        ("execute_result", None, None),
+        ("stream", "stdout", "c\n"),
+    ]
