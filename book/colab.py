@@ -3,12 +3,14 @@
 Colab opens a chapter notebook straight from the repository, without this package and
 without Paddle. Every chapter therefore begins with the same bootstrap cell (made by
 :func:`bootstrap_source` from the repository URL in ``_config.yml``; a unit test keeps the
-chapters in step), and :func:`book.environment.setup` calls :func:`ensure_paddle`.
+chapters in step; ``python -m book.colab chapters/*.ipynb`` rewrites it after the URL
+changes), and :func:`book.environment.setup` calls :func:`ensure_paddle`.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -90,3 +92,25 @@ def ensure_paddle() -> bool:
     subprocess.run(command, check=True)
     importlib.invalidate_caches()
     return True
+
+
+def sync_bootstrap(notebook: Path) -> bool:
+    """Make the first code cell of ``notebook`` the current bootstrap cell. Returns True if it changed.
+
+    Only that cell's source changes; it prints nothing outside Colab, so no output goes stale.
+    """
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    cell = next((c for c in data["cells"] if c["cell_type"] == "code"), None)
+    if cell is None:
+        raise ValueError(f"{notebook}: no code cell")
+    source = bootstrap_source()
+    if "".join(cell["source"]) == source:
+        return False
+    cell["source"] = source.splitlines(keepends=True)
+    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: {'updated' if sync_bootstrap(Path(name)) else 'up to date'}")

@@ -21,7 +21,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Iterator
 
-from book import colab
 
 #: Print precision shared by NumPy, torch and Paddle in every chapter.
 PRINT_DECIMALS = 4
@@ -165,6 +164,8 @@ def setup(seed: int = 0, *, prefer_cuda: bool = True) -> Devices:
     Returns the :class:`Devices` in use. It prints nothing outside Colab.
     """
     global _current
+    from book import colab  # imported here so that `python -m book.colab` runs cleanly
+
     colab.ensure_paddle()
     import_frameworks()
     if _current is None:

@@ -214,3 +214,31 @@ def test_ensure_paddle_on_colab_installs_the_pinned_build(
     assert calls == [(command, {"check": True})]
     kind = "GPU" if gpu else "CPU"
     assert capsys.readouterr().out == f"Installing Paddle ({kind} build): {' '.join(command[2:])}\n"
+
+
+def test_sync_bootstrap_rewrites_only_the_first_code_cell(tmp_path: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title"),
+            nbformat.v4.new_code_cell("# an old bootstrap cell"),
+            nbformat.v4.new_code_cell("print(1)"),
+        ]
+    )
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    assert colab.sync_bootstrap(path) is True
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[1].source == colab.bootstrap_source()
+    assert [cells[0].source, cells[2].source] == ["# Title", "print(1)"]
+    assert colab.sync_bootstrap(path) is False
+
+
+def test_sync_bootstrap_needs_a_code_cell(tmp_path: Path) -> None:
+    import nbformat
+
+    path = tmp_path / "prose.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Only prose")]), path)
+    with pytest.raises(ValueError, match="no code cell"):
+        colab.sync_bootstrap(path)
