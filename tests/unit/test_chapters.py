@@ -87,6 +87,8 @@ def lint(path: Path) -> list[str]:
     else:
         if cells[code[0]].source != bootstrap_source():
             problem(code[0], "the first code cell is not book.colab.bootstrap_source() (copy it exactly)")
+        elif "remove-cell" not in cells[code[0]].metadata.get("tags", []):
+            problem(code[0], "the bootstrap cell must be tagged remove-cell (Colab plumbing, hidden on the site)")
         if len(code) < 2 or not re.search(r"\bsetup\(", cells[code[1]].source):
             problem(code[1] if len(code) > 1 else None, "the second code cell does not call setup()")
 
@@ -183,7 +185,7 @@ def _good() -> Any:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Convolution\n\nText.\n\n```python\n# a comment, not a heading\n```"),
-        _code(bootstrap_source()),
+        _code(bootstrap_source(), tags=("remove-cell",)),
         _code("from book import setup\ndev = setup()"),
         nbformat.v4.new_markdown_cell("## Conv2d\n\nSubsection\n---"),
         _code("# PyTorch\nt = torch.nn.Conv2d(1, 2, 3)", tags=("pytorch",)),
@@ -255,6 +257,7 @@ def _error(traceback: list[str]) -> Any:
 BAD = {
     "bootstrap changed": (_set(1, source=bootstrap_source().replace("--depth=1", "--depth=2")), "sample.ipynb cell 1: the first code cell is not"),
     "no bootstrap": (_delete(1), "sample.ipynb cell 1: the first code cell is not"),
+    "bootstrap shown": (_set(1, metadata={}), "sample.ipynb cell 1: the bootstrap cell must be tagged remove-cell"),
     "no setup": (_set(2, source="import torch"), "sample.ipynb cell 2: the second code cell does not call setup()"),
     "no H1": (_set(0, source="## Convolution"), "sample.ipynb cell 0: the first cell must be markdown"),
     "H1 not first": (_swap(0, 1), "sample.ipynb cell 0: the first cell must be markdown"),
