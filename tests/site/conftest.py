@@ -30,6 +30,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Response,
+    Route,
     sync_playwright,
 )
 
@@ -203,16 +204,18 @@ class Site:
         return f"{self.base_url}{page}.html{query}"
 
     def new_context(self, **options: Any) -> BrowserContext:
-        """A fresh context (own localStorage); external requests get an empty answer."""
+        """A fresh context (own localStorage); a request that leaves the site is an error."""
         options.setdefault("viewport", WIDE)
         context = self.browser.new_context(**options)
-        # Hermetic: the site must work offline; a CDN script (e.g. MathJax) gets an empty body.
-        context.route(
-            re.compile("^(?!" + re.escape(self.base_url) + ")"),
-            lambda route: route.fulfill(status=200, body=""),
-        )
+        # Hermetic: the site must work offline (MathJax included), so nothing may be fetched
+        # from elsewhere; such a request is blocked and reported.
+        context.route(re.compile("^(?!" + re.escape(self.base_url) + ")"), self._block_external)
         self.contexts.append(context)
         return context
+
+    def _block_external(self, route: Route) -> None:
+        self.log.errors.append(f"external request (the site must work offline): {route.request.url}")
+        route.abort()
 
     def new_page(self, context: BrowserContext) -> Page:
         """A new tab of *context* whose errors are recorded."""

@@ -195,3 +195,17 @@ def test_other_pages_load_without_errors(site: Site, other_page: str) -> None:
         page = site.open(other_page, viewport=viewport)
         page.wait_for_load_state("networkidle")
     site.assert_no_errors()
+
+
+def test_math_renders_offline(site: Site, chapter: str) -> None:
+    """MathJax is served by the site itself: formulas typeset with no request leaving it."""
+    page = site.open(chapter)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("mjx-container").first).to_be_attached(timeout=15_000)
+    untypeset = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.math'))"
+        ".filter((el) => !el.querySelector('mjx-container')).map((el) => el.textContent)"
+    )
+    assert page.locator(".math").count() > 0, f"{chapter}: no formulas found"
+    assert not untypeset, f"{chapter}: formulas left as LaTeX: {untypeset[:3]}"
+    site.assert_no_errors()
