@@ -42,7 +42,10 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
+#: Bump when the doctree transform changes: Sphinx then re-reads every document instead of
+#: reusing doctrees that an older transform produced.
+ENV_VERSION = 2
 
 #: The two cell tags that make a pair, in reading order.
 PYTORCH = "pytorch"
@@ -50,6 +53,10 @@ PADDLE = "paddle"
 
 #: Class of the container that holds one pair.
 PAIR_CLASS = "fw-pair"
+#: sphinx-book-theme's class for content wider than the text column: on a wide screen the
+#: pair spreads under the on-this-page sidebar, which the theme folds away while a pair
+#: is in view (the reader gets it back by hovering). Our CSS applies it from 1200px only.
+WIDE_CLASS = "full-width"
 #: Class of the switch's HTML element.
 SWITCH_CLASS = "fw-switch"
 
@@ -161,7 +168,7 @@ def wrap_pair(pytorch_cell: nodes.Element, paddle_cell: nodes.Element) -> nodes.
     parent = pytorch_cell.parent
     if parent is None or paddle_cell.parent is not parent:
         raise ValueError("the cells of a pair must be siblings")
-    pair = nodes.container(classes=[PAIR_CLASS])
+    pair = nodes.container(classes=[PAIR_CLASS, WIDE_CLASS])
     pair.source, pair.line = pytorch_cell.source, pytorch_cell.line
     parent.replace(pytorch_cell, pair)
     parent.remove(paddle_cell)
@@ -327,4 +334,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file(CSS_FILE)
     # No ``defer``/``async``: the script must set <html data-fw> before first paint.
     app.add_js_file(JS_FILE)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -142,7 +142,7 @@ def test_wrap_pairs_wraps_in_place() -> None:
     kinds = [type(child).__name__ for child in section.children]
     assert kinds == ["title", "paragraph", "container", "paragraph", "container"]
     pair1, pair2 = pairs_in(doc)
-    assert pair1["classes"] == ["fw-pair"]
+    assert pair1["classes"] == ["fw-pair", "full-width"]
     assert list(pair1.children) == [a, b] and list(pair2.children) == [c, d]
     assert a.parent is pair1 and pair1.parent is section
 
@@ -325,3 +325,12 @@ def test_env_purge_and_merge() -> None:
     assert sbs.broken_docs(env) == {"a", "b", "c"}
     sbs.on_env_purge_doc(NO_APP, env, "a")
     assert sbs.broken_docs(env) == {"b", "c"}
+
+
+def test_a_pair_is_marked_full_width_for_the_theme() -> None:
+    pytorch_cell = nodes.container(nb_element="cell_code", classes=["cell", "tag_pytorch"])
+    paddle_cell = nodes.container(nb_element="cell_code", classes=["cell", "tag_paddle"])
+    section = nodes.section()
+    section += [pytorch_cell, paddle_cell]
+    pair = sbs.wrap_pair(pytorch_cell, paddle_cell)
+    assert pair["classes"] == [sbs.PAIR_CLASS, sbs.WIDE_CLASS]
