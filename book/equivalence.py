@@ -128,7 +128,7 @@ def _run(
     input_names: Sequence[str],
     tol: Tolerance,
     grad: bool,
-    param_grads: Callable[[], list[tuple[str, Any, Any]]] = lambda: [],
+    param_grads: Callable[[], list[tuple[str, Any, Any, Callable]]] = lambda: [],
 ) -> CheckResult:
     t_inputs, p_inputs = _to_frameworks(inputs, grad)
     t_out, p_out = _flatten(torch_call(*t_inputs)), _flatten(paddle_call(*p_inputs))
@@ -155,8 +155,7 @@ def _run(
     for name, t, p in zip(input_names, t_inputs, p_inputs):
         if t.requires_grad:
             result.comparisons.append(_grad_comparison(f"grad {name}", t.grad, p.grad, same, tol))
-    for name, t_grad, p_grad_and_layout in param_grads():
-        p_grad, layout = p_grad_and_layout
+    for name, t_grad, p_grad, layout in param_grads():
         result.comparisons.append(_grad_comparison(f"grad {name}", t_grad, p_grad, layout, tol))
     return result
 
@@ -188,10 +187,11 @@ def compare_layers(
         t.grad = None
     paddle_layer.clear_gradients()
 
-    def param_grads() -> list[tuple[str, Any, Any]]:
+    def param_grads() -> list[tuple[str, Any, Any, Callable]]:
+        """(torch name, torch grad, Paddle grad, layout converter) of every trainable parameter."""
         t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
         return [
-            (p.torch_name, t_all[p.torch_name].grad, (p_all[p.paddle_name].grad, p.to_paddle))
+            (p.torch_name, t_all[p.torch_name].grad, p_all[p.paddle_name].grad, p.to_paddle)
             for p in params
             if not p.buffer
         ]
