@@ -11,6 +11,13 @@ and raise :class:`EquivalenceError` (after printing a FAIL line) on any mismatch
 The backward pass uses a fixed random output gradient, not ones, so that a permutation
 or a sign error cannot hide. :func:`compare_layers` and :func:`compare_functions` return
 the :class:`CheckResult` without printing or raising.
+
+Layers with state (BatchNorm's running statistics) need more than one call:
+:func:`check_training` runs several training steps, each with a plain SGD update, and
+compares outputs, gradients, parameters and buffers after every step; :func:`check_state`
+compares the parameters and buffers alone (say, after moving them from one framework to
+the other). Evaluation mode is then an ordinary ``check_layers(..., copy=False)`` after
+``.eval()`` on both layers.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ class Comparison:
     what: str
     ok: bool
     detail: str = ""
+    step: int | None = None  # the training step (1, 2, ...) of a multi-step check
 
 
 @dataclass
@@ -69,19 +77,26 @@ class CheckResult:
     output_shapes: list[tuple[int, ...]]
     tolerance: Tolerance
     comparisons: list[Comparison] = field(default_factory=list)
+    steps: int = 1
+    skipped: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         return bool(self.comparisons) and all(c.ok for c in self.comparisons)
 
     def line(self) -> str:
-        shapes = ", ".join(str(s) for s in self.output_shapes)
-        grads = [c.what for c in self.comparisons if c.what.startswith("grad ")]
-        compared = f"output {shapes}" + (", " + ", ".join(grads) if grads else "")
+        names = [c.what for c in self.comparisons if not c.what.startswith("output")]
+        compared = list(dict.fromkeys(names))  # in order, each name once (steps repeat them)
+        if self.output_shapes:
+            compared.insert(0, "output " + ", ".join(str(s) for s in self.output_shapes))
+        skipped = f"; not compared: {', '.join(self.skipped)}" if self.skipped else ""
         if self.passed:
-            return f"PASS  {self.label}: {compared} agree ({self.tolerance})"
-        failed = "; ".join(f"{c.what}: {c.detail}" for c in self.comparisons if not c.ok) or "nothing compared"
-        return f"FAIL  {self.label}: {failed} ({self.tolerance})"
+            every = " at every step" if self.steps > 1 else ""
+            return f"PASS  {self.label}: {', '.join(compared)} agree{every} ({self.tolerance}){skipped}"
+        failed = "; ".join(
+            f"{'' if c.step is None else f'step {c.step}, '}{c.what}: {c.detail}" for c in self.comparisons if not c.ok
+        )
+        return f"FAIL  {self.label}: {failed or 'nothing compared'} ({self.tolerance}){skipped}"
 
 
 def _flatten(out: Any) -> list[Any]:
@@ -217,6 +232,93 @@ def compare_functions(
     return _run(label, torch_fn, paddle_fn, inputs, names, tol, grad)
 
 
+def _state_comparisons(
+    torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, params: Sequence[Param], tol: Tolerance,
+    skip: Sequence[str], step: int | None = None,
+) -> list[Comparison]:
+    """Compare the value of every parameter and buffer in ``params`` except those in ``skip``."""
+    t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
+    return [
+        Comparison(c.what, c.ok, c.detail, step)
+        for c in (
+            _compare(p.torch_name, p.to_paddle(to_numpy(t_all[p.torch_name])), to_numpy(p_all[p.paddle_name]), tol)
+            for p in params
+            if p.torch_name not in skip
+        )
+    ]
+
+
+def _check_skip(params: Sequence[Param], skip: Sequence[str]) -> None:
+    unknown = set(skip) - {p.torch_name for p in params}
+    if unknown:
+        raise ValueError(f"skip names {sorted(unknown)}, which the transfer rule does not list")
+
+
+def compare_state(
+    torch_layer: torch.nn.Module,
+    paddle_layer: paddle.nn.Layer,
+    tol: Tolerance = FLOAT32,
+    label: str | None = None,
+    skip: Sequence[str] = (),
+) -> CheckResult:
+    """Compare the parameters and buffers of two layers (see :func:`check_state`); returns the result."""
+    params = params_of(torch_layer, paddle_layer)
+    _check_skip(params, skip)
+    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
+    result = CheckResult(label, [], tol, skipped=tuple(skip))
+    result.comparisons += _state_comparisons(torch_layer, paddle_layer, params, tol, skip)
+    return result
+
+
+def compare_training(
+    torch_layer: torch.nn.Module,
+    paddle_layer: paddle.nn.Layer,
+    *batches: np.ndarray | tuple[np.ndarray, ...],
+    lr: float = 0.1,
+    tol: Tolerance = FLOAT32,
+    copy: bool = True,
+    label: str | None = None,
+    skip: Sequence[str] = (),
+) -> CheckResult:
+    """Compare two layers over several training steps (see :func:`check_training`); returns the result."""
+    if not batches:
+        raise ValueError("check_training needs at least one batch")
+    torch_layer.to(current_devices().torch)
+    params = copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
+    _check_skip(params, skip)
+    trainable = [p for p in params if not p.buffer]
+    t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
+    torch_layer.train()
+    paddle_layer.train()
+    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
+    result = CheckResult(f"{label}, {len(batches)} training steps", [], tol, steps=len(batches), skipped=tuple(skip))
+
+    for step, batch in enumerate(batches, start=1):
+        inputs = batch if isinstance(batch, tuple) else (batch,)
+        names = ["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]
+        for p in trainable:
+            t_all[p.torch_name].grad = None
+        paddle_layer.clear_gradients()
+
+        def param_grads() -> list[tuple[str, Any, Any, Callable]]:
+            return [(p.torch_name, t_all[p.torch_name].grad, p_all[p.paddle_name].grad, p.to_paddle) for p in trainable]
+
+        step_result = _run(label, torch_layer, paddle_layer, inputs, names, tol, True, param_grads)
+        if step == 1:
+            result.output_shapes = step_result.output_shapes
+        result.comparisons += [Comparison(c.what, c.ok, c.detail, step) for c in step_result.comparisons]
+        if not step_result.passed:
+            break
+        with torch.no_grad():
+            for p in trainable:
+                t_all[p.torch_name] -= lr * t_all[p.torch_name].grad
+        with paddle.no_grad():
+            for p in trainable:
+                p_all[p.paddle_name].set_value(p_all[p.paddle_name] - lr * p_all[p.paddle_name].grad)
+        result.comparisons += _state_comparisons(torch_layer, paddle_layer, params, tol, skip, step)
+    return result
+
+
 def _name(fn: Callable[..., Any]) -> str:
     name = getattr(fn, "__name__", type(fn).__name__)
     return "function" if name == "<lambda>" else name
@@ -247,3 +349,33 @@ def check_functions(torch_fn: Callable[..., Any], paddle_fn: Callable[..., Any],
     with ``label``; otherwise as :func:`check_layers`.
     """
     _report(compare_functions(torch_fn, paddle_fn, *inputs, **options))
+
+
+def check_training(
+    torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, *batches: np.ndarray | tuple[np.ndarray, ...], **options: Any
+) -> None:
+    """Train both layers side by side for one step per batch and compare everything after every step.
+
+    Copies torch's parameters and buffers into the Paddle layer (``copy=False`` keeps
+    Paddle's), puts both in training mode, and for each batch (an array, or a tuple of arrays
+    for several inputs) runs forward and backward as :func:`check_layers` does, then takes
+    one plain SGD step ``w -= lr * grad`` (``lr=0.1``) in both frameworks and compares every
+    parameter and buffer of the transfer rule. Prints one line::
+
+        PASS  BatchNorm2d vs BatchNorm2D, 3 training steps: output (8, 3, 4, 4), grad input,
+        grad weight, grad bias, weight, bias, running_mean, running_var agree at every step (...)
+
+    ``skip`` names torch parameters or buffers not to compare; the line says so. Other
+    options: ``tol``, ``label``. Both layers are left in training mode.
+    """
+    _report(compare_training(torch_layer, paddle_layer, *batches, **options))
+
+
+def check_state(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, **options: Any) -> None:
+    """Compare every parameter and buffer that the transfer rule lists, converting layouts.
+
+    Prints ``PASS  BatchNorm2d vs BatchNorm2D: weight, bias, running_mean, running_var agree (...)``
+    or a FAIL line naming what differs and raises :class:`EquivalenceError`. Options: ``tol``,
+    ``label``, ``skip``.
+    """
+    _report(compare_state(torch_layer, paddle_layer, **options))

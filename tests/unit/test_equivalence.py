@@ -17,13 +17,21 @@ from book.equivalence import (
     Tolerance,
     check_functions,
     check_layers,
+    check_state,
+    check_training,
     compare_functions,
     compare_layers,
+    compare_state,
+    compare_training,
 )
 from book.tensors import random_array
-from book.transfer import Param, TransferError, register
+from book.transfer import Param, TransferError, copy_weights, register
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [
+    pytest.mark.usefixtures("seeded"),
+    # Paddle's BatchNorm warns on every forward pass in training mode; the message is noise here.
+    pytest.mark.filterwarnings("ignore:When training, we now always track global mean and variance"),
+]
 
 TOL = "(rtol=1e-04, atol=1e-05)"
 INTEGERS = np.array([[1.0, 2.0, -3.0], [0.0, 4.0, 5.0]], dtype=np.float32)
@@ -279,3 +287,128 @@ def test_check_functions_raises_after_printing_fail(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert out == f"{error.value}\n"
     assert out.startswith("FAIL  neg vs abs: output: max |diff| ")
+
+
+# ----------------------------------------------------------------------------- state: training steps and buffers
+
+STEPS = [random_array(6, 3, 4, 4, seed=s) for s in range(3)]
+
+
+def _batch_norm_pair(**paddle_options: Any) -> tuple[torch.nn.Module, paddle.nn.Layer]:
+    return torch.nn.BatchNorm2d(3), paddle.nn.BatchNorm2D(3, **paddle_options)
+
+
+def test_result_line_of_several_steps_names_each_quantity_once() -> None:
+    result = CheckResult("a vs b, 2 training steps", [(2,)], FLOAT32, steps=2, skipped=("v",))
+    result.comparisons += [Comparison("output", True, step=s) for s in (1, 2)] + [Comparison("w", True, step=s) for s in (1, 2)]
+    assert result.line() == f"PASS  a vs b, 2 training steps: output (2,), w agree at every step {TOL}; not compared: v"
+    result.comparisons.append(Comparison("w", False, "max |diff| 1.00e+00", step=2))
+    assert result.line() == f"FAIL  a vs b, 2 training steps: step 2, w: max |diff| 1.00e+00 {TOL}; not compared: v"
+
+
+def test_training_steps_of_layer_norm_pass_and_move_the_weights(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = torch.nn.LayerNorm([4, 4]), paddle.nn.LayerNorm([4, 4])
+    start = t.weight.detach().clone()
+    check_training(t, p, *STEPS, lr=0.5)
+    assert capsys.readouterr().out == (
+        "PASS  LayerNorm vs LayerNorm, 3 training steps: output (6, 3, 4, 4), grad input, grad weight, grad bias, "
+        f"weight, bias agree at every step {TOL}\n"
+    )
+    assert not torch.allclose(t.weight, start)  # the SGD steps changed the weights ...
+    np.testing.assert_allclose(p.weight.numpy(), t.weight.detach().numpy().reshape(-1), rtol=1e-4, atol=1e-5)  # ... alike
+    assert t.training and p.training
+
+
+def test_training_steps_follow_plain_sgd() -> None:
+    t, p = torch.nn.GroupNorm(1, 3), paddle.nn.GroupNorm(1, 3)
+    start = t.weight.detach().clone()
+    result = compare_training(t, p, STEPS[0], lr=0.25)
+    assert result.passed
+    # Recompute the one step by hand: w1 = w0 - lr * grad, with the same fixed cotangent.
+    t2 = torch.nn.GroupNorm(1, 3)
+    with torch.no_grad():
+        t2.weight.copy_(start)
+    x = torch.tensor(STEPS[0])
+    cotangent = torch.tensor(np.random.default_rng(0).standard_normal((6, 3, 4, 4)).astype(np.float32))
+    t2(x).backward(cotangent)
+    torch.testing.assert_close(t.weight.detach(), start - 0.25 * t2.weight.grad)
+
+
+def test_batch_norm_running_variance_differs_between_the_frameworks() -> None:
+    t, p = _batch_norm_pair()
+    result = compare_training(t, p, *STEPS)
+    assert not result.passed
+    failed = [c for c in result.comparisons if not c.ok]
+    assert {c.what for c in failed} == {"running_var"}  # torch keeps the unbiased variance, Paddle the biased one
+    assert [c.step for c in failed] == [1, 2, 3]
+    assert result.line().startswith("FAIL  BatchNorm2d vs BatchNorm2D, 3 training steps: step 1, running_var: max |diff| ")
+    with pytest.raises(EquivalenceError, match="running_var"):
+        check_training(*_batch_norm_pair(), *STEPS)
+
+
+def test_skip_leaves_a_buffer_out_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = _batch_norm_pair()
+    check_training(t, p, *STEPS, skip=["running_var"])
+    assert capsys.readouterr().out == (
+        "PASS  BatchNorm2d vs BatchNorm2D, 3 training steps: output (6, 3, 4, 4), grad input, grad weight, grad bias, "
+        f"weight, bias, running_mean agree at every step {TOL}; not compared: running_var\n"
+    )
+    with pytest.raises(ValueError, match=r"skip names \['num_batches_tracked'\]"):
+        compare_training(t, p, *STEPS, skip=["num_batches_tracked"])
+
+
+def test_check_state_after_moving_the_buffers(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = _batch_norm_pair()
+    compare_training(t, p, *STEPS)
+    with pytest.raises(EquivalenceError, match=r"^FAIL  BatchNorm2d vs BatchNorm2D: running_var: max \|diff\| "):
+        check_state(t, p)
+    capsys.readouterr()
+    copy_weights(t, p)
+    check_state(t, p, label="after copy")
+    assert capsys.readouterr().out == f"PASS  after copy: weight, bias, running_mean, running_var agree {TOL}\n"
+    t.eval()
+    p.eval()
+    check_layers(t, p, STEPS[0], copy=False)
+    assert capsys.readouterr().out.startswith("PASS  BatchNorm2d vs BatchNorm2D: output (6, 3, 4, 4), grad input, grad weight")
+
+
+def test_copy_false_keeps_paddles_own_weights() -> None:
+    t, p = torch.nn.LayerNorm(4), paddle.nn.LayerNorm(4)
+    p.weight.set_value(np.full(4, 2.0, dtype=np.float32))
+    result = compare_training(t, p, random_array(2, 4), copy=False)
+    assert not result.passed and result.comparisons[0].what == "output" and not result.comparisons[0].ok
+    assert len({c.step for c in result.comparisons}) == 1  # stops at the first failing step
+
+
+def test_training_takes_a_tuple_for_several_inputs(rules: dict[type, Any]) -> None:
+    class TorchScale(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(3))
+
+        def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return x * self.weight + y
+
+    class PaddleScale(paddle.nn.Layer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = self.create_parameter([3], default_initializer=paddle.nn.initializer.Constant(1.0))
+
+        def forward(self, x: paddle.Tensor, y: paddle.Tensor) -> paddle.Tensor:
+            return x * self.weight + y
+
+    register(TorchScale, PaddleScale)(lambda t, p: [Param("weight", "weight")])
+    batches = [(random_array(2, 3, seed=s), random_array(2, 3, seed=s + 10)) for s in range(2)]
+    result = compare_training(TorchScale(), PaddleScale(), *batches)
+    assert result.passed
+    assert "grad input 0, grad input 1, grad weight, weight" in result.line()
+
+
+def test_training_needs_a_batch() -> None:
+    with pytest.raises(ValueError, match="at least one batch"):
+        compare_training(*_batch_norm_pair())
+
+
+def test_state_of_a_layer_without_weights_compares_nothing() -> None:
+    result = compare_state(torch.nn.MaxPool2d(2), paddle.nn.MaxPool2D(2))
+    assert not result.passed and "nothing compared" in result.line()

@@ -1,4 +1,4 @@
-"""book.transfer: the conv and PixelShuffle rules, every mismatch error, and the design for new rules."""
+"""book.transfer: the conv, PixelShuffle, pooling and normalization rules, every mismatch error, and the design for new rules."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ MISMATCHES = {
     "no rule": (
         lambda: torch.nn.Linear(2, 4),
         lambda: paddle.nn.Linear(2, 4),
-        r"^no transfer rule for torch.nn.Linear \(rules exist for: Conv1d, Conv2d, .*PixelShuffle\)$",
+        r"^no transfer rule for torch.nn.Linear \(rules exist for: .*Conv2d, .*PixelShuffle\)$",
     ),
     "upscale_factor": (lambda: torch.nn.PixelShuffle(2), lambda: paddle.nn.PixelShuffle(3), r"^upscale_factor: torch has 2, Paddle has 3$"),
     "pixel shuffle NHWC": (
@@ -334,3 +334,230 @@ def test_valid_padding_matches_zero_padding() -> None:
     t_conv, p_conv = torch.nn.Conv2d(2, 3, 3, padding="valid"), paddle.nn.Conv2D(2, 3, 3, padding=0)
     copy_weights(t_conv, p_conv)
     np.testing.assert_array_equal(p_conv.weight.numpy(), t_conv.weight.detach().numpy())
+
+
+# ----------------------------------------------------------------------------- pooling rules
+
+POOL_PAIRS = {
+    "max1d": (lambda: (torch.nn.MaxPool1d(3, 2, 1), paddle.nn.MaxPool1D(3, 2, 1)), (2, 3, 9)),
+    "max2d stride default": (lambda: (torch.nn.MaxPool2d(2), paddle.nn.MaxPool2D(2)), (2, 3, 6, 6)),
+    "max2d explicit stride = kernel": (lambda: (torch.nn.MaxPool2d(2), paddle.nn.MaxPool2D(2, stride=2)), (2, 3, 6, 6)),
+    "max2d ceil": (lambda: (torch.nn.MaxPool2d(3, 2, ceil_mode=True), paddle.nn.MaxPool2D(3, 2, ceil_mode=True)), (1, 2, 8, 8)),
+    "max2d indices": (
+        lambda: (torch.nn.MaxPool2d(2, return_indices=True), paddle.nn.MaxPool2D(2, return_mask=True)),
+        (1, 2, 4, 4),
+    ),
+    "max3d": (lambda: (torch.nn.MaxPool3d(2), paddle.nn.MaxPool3D(2)), (1, 2, 4, 4, 4)),
+    "avg1d": (lambda: (torch.nn.AvgPool1d(3, 2, 1), paddle.nn.AvgPool1D(3, 2, 1, exclusive=False)), (2, 3, 9)),
+    "avg2d exclusive": (
+        lambda: (torch.nn.AvgPool2d(3, 2, 1, count_include_pad=False), paddle.nn.AvgPool2D(3, 2, 1)),
+        (1, 2, 7, 7),
+    ),
+    "avg2d divisor": (
+        lambda: (torch.nn.AvgPool2d(2, divisor_override=3), paddle.nn.AvgPool2D(2, exclusive=False, divisor_override=3)),
+        (1, 2, 4, 4),
+    ),
+    "avg3d": (lambda: (torch.nn.AvgPool3d(2), paddle.nn.AvgPool3D(2, exclusive=False)), (1, 2, 4, 4, 4)),
+    "adaptive avg1d": (lambda: (torch.nn.AdaptiveAvgPool1d(4), paddle.nn.AdaptiveAvgPool1D(4)), (2, 3, 10)),
+    "adaptive avg2d None": (
+        lambda: (torch.nn.AdaptiveAvgPool2d((None, 3)), paddle.nn.AdaptiveAvgPool2D((None, 3))),
+        (1, 2, 5, 7),
+    ),
+    "adaptive avg3d": (lambda: (torch.nn.AdaptiveAvgPool3d(2), paddle.nn.AdaptiveAvgPool3D(2)), (1, 2, 5, 5, 5)),
+    "adaptive max1d indices": (
+        lambda: (torch.nn.AdaptiveMaxPool1d(3, return_indices=True), paddle.nn.AdaptiveMaxPool1D(3, return_mask=True)),
+        (2, 3, 10),
+    ),
+    "adaptive max2d": (lambda: (torch.nn.AdaptiveMaxPool2d((2, 3)), paddle.nn.AdaptiveMaxPool2D((2, 3))), (1, 2, 5, 7)),
+}
+
+
+@pytest.mark.parametrize(("make", "shape"), POOL_PAIRS.values(), ids=POOL_PAIRS.keys())
+def test_pooling_layers_have_no_weights_and_compute_alike(make: Any, shape: tuple[int, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = make()
+    assert copy_weights(t, p) == []
+    check_layers(t, p, random_array(*shape))
+    assert capsys.readouterr().out.startswith("PASS  ")
+
+
+POOL_MISMATCHES = {
+    "dilation": (lambda: torch.nn.MaxPool2d(3, dilation=2), lambda: paddle.nn.MaxPool2D(3), r"^dilation: .*Paddle's max pooling has no dilation$"),
+    "kernel": (lambda: torch.nn.MaxPool2d(3), lambda: paddle.nn.MaxPool2D(2), r"^kernel_size: torch has \(3, 3\), Paddle has \(2, 2\)$"),
+    "stride": (lambda: torch.nn.MaxPool1d(3, 1), lambda: paddle.nn.MaxPool1D(3), r"^stride: torch has \(1,\), Paddle has \(3,\)$"),
+    "padding": (lambda: torch.nn.AvgPool2d(3, padding=1), lambda: paddle.nn.AvgPool2D(3), r"^padding: "),
+    "SAME": (lambda: torch.nn.MaxPool2d(3), lambda: paddle.nn.MaxPool2D(3, padding="SAME"), r"^padding: .*'same'$"),
+    "ceil_mode": (lambda: torch.nn.MaxPool2d(3, ceil_mode=True), lambda: paddle.nn.MaxPool2D(3), r"^ceil_mode: torch has True, Paddle has False$"),
+    "return_indices": (
+        lambda: torch.nn.MaxPool2d(2, return_indices=True),
+        lambda: paddle.nn.MaxPool2D(2),
+        r"^return_indices \(Paddle: return_mask\): torch has True, Paddle has False$",
+    ),
+    "count_include_pad defaults": (
+        lambda: torch.nn.AvgPool2d(3, padding=1),
+        lambda: paddle.nn.AvgPool2D(3, padding=1),
+        r"^count_include_pad \(Paddle: exclusive = not count_include_pad\): torch has True, Paddle has False$",
+    ),
+    "divisor_override": (
+        lambda: torch.nn.AvgPool2d(2, divisor_override=3),
+        lambda: paddle.nn.AvgPool2D(2, exclusive=False),
+        r"^divisor_override \(Paddle: divisor_override\): torch has 3, Paddle has None$",
+    ),
+    "NHWC pooling": (lambda: torch.nn.MaxPool2d(2), lambda: paddle.nn.MaxPool2D(2, data_format="NHWC"), r"^data_format: .*NHWC"),
+    "output_size": (
+        lambda: torch.nn.AdaptiveAvgPool2d((None, 3)),
+        lambda: paddle.nn.AdaptiveAvgPool2D(3),
+        r"^output_size: torch has \(None, 3\), Paddle has \(3, 3\)$",
+    ),
+    "adaptive return_indices": (
+        lambda: torch.nn.AdaptiveMaxPool2d(2),
+        lambda: paddle.nn.AdaptiveMaxPool2D(2, return_mask=True),
+        r"^return_indices \(Paddle: return_mask\): torch has False, Paddle has True$",
+    ),
+    "unpool stride": (lambda: torch.nn.MaxUnpool2d(2), lambda: paddle.nn.MaxUnPool2D(2, stride=1), r"^stride: "),
+    "max into avg": (lambda: torch.nn.MaxPool2d(2), lambda: paddle.nn.AvgPool2D(2), r"^torch.nn.MaxPool2d transfers into paddle.nn.MaxPool2D, not AvgPool2D$"),
+}
+
+
+@pytest.mark.parametrize(("make_torch", "make_paddle", "message"), POOL_MISMATCHES.values(), ids=POOL_MISMATCHES.keys())
+def test_pooling_mismatch_names_the_setting(make_torch: Any, make_paddle: Any, message: str) -> None:
+    with pytest.raises(TransferError, match=message):
+        copy_weights(make_torch(), make_paddle())
+
+
+def test_max_unpool_rule_accepts_matching_windows() -> None:
+    assert copy_weights(torch.nn.MaxUnpool2d(2), paddle.nn.MaxUnPool2D(2)) == []
+    assert copy_weights(torch.nn.MaxUnpool1d(3, 2, 1), paddle.nn.MaxUnPool1D(3, 2, 1)) == []
+
+
+# ----------------------------------------------------------------------------- normalization rules
+
+
+def _names(params: list[Param]) -> list[tuple[str, str, bool]]:
+    return [(q.torch_name, q.paddle_name, q.buffer) for q in params]
+
+
+AFFINE = [("weight", "weight", False), ("bias", "bias", False)]
+RUNNING = [("running_mean", "_mean", True), ("running_var", "_variance", True)]
+
+NORM_PAIRS = {
+    "batch1d": (lambda: (torch.nn.BatchNorm1d(3), paddle.nn.BatchNorm1D(3)), AFFINE + RUNNING),
+    "batch2d": (lambda: (torch.nn.BatchNorm2d(3), paddle.nn.BatchNorm2D(3)), AFFINE + RUNNING),
+    "batch3d momentum": (
+        lambda: (torch.nn.BatchNorm3d(3, momentum=0.3), paddle.nn.BatchNorm3D(3, momentum=0.7)),
+        AFFINE + RUNNING,
+    ),
+    "batch2d eps": (lambda: (torch.nn.BatchNorm2d(3, eps=1e-3), paddle.nn.BatchNorm2D(3, epsilon=1e-3)), AFFINE + RUNNING),
+    "batch2d no affine": (
+        lambda: (torch.nn.BatchNorm2d(3, affine=False), paddle.nn.BatchNorm2D(3, weight_attr=False, bias_attr=False)),
+        RUNNING,
+    ),
+    "batch2d no running stats": (
+        lambda: (torch.nn.BatchNorm2d(3, track_running_stats=False), paddle.nn.BatchNorm2D(3, use_global_stats=False)),
+        AFFINE,
+    ),
+    "layer": (lambda: (torch.nn.LayerNorm([4, 5]), paddle.nn.LayerNorm([4, 5])), AFFINE),
+    "layer int": (lambda: (torch.nn.LayerNorm(5), paddle.nn.LayerNorm(5)), AFFINE),
+    "layer no bias": (lambda: (torch.nn.LayerNorm(5, bias=False), paddle.nn.LayerNorm(5, bias_attr=False)), AFFINE[:1]),
+    "layer no affine": (
+        lambda: (torch.nn.LayerNorm(5, elementwise_affine=False), paddle.nn.LayerNorm(5, weight_attr=False, bias_attr=False)),
+        [],
+    ),
+    "group": (lambda: (torch.nn.GroupNorm(2, 4), paddle.nn.GroupNorm(2, 4)), AFFINE),
+    "group no affine": (
+        lambda: (torch.nn.GroupNorm(2, 4, affine=False), paddle.nn.GroupNorm(2, 4, weight_attr=False, bias_attr=False)),
+        [],
+    ),
+    "instance2d defaults matched": (
+        lambda: (torch.nn.InstanceNorm2d(3), paddle.nn.InstanceNorm2D(3, weight_attr=False, bias_attr=False)),
+        [],
+    ),
+    "instance1d affine": (lambda: (torch.nn.InstanceNorm1d(3, affine=True), paddle.nn.InstanceNorm1D(3)), [("weight", "scale", False), AFFINE[1]]),
+    "instance3d affine": (lambda: (torch.nn.InstanceNorm3d(3, affine=True), paddle.nn.InstanceNorm3D(3)), [("weight", "scale", False), AFFINE[1]]),
+}
+
+
+@pytest.mark.parametrize(("make", "expected"), NORM_PAIRS.values(), ids=NORM_PAIRS.keys())
+def test_normalization_rules_name_parameters_and_buffers(make: Any, expected: list[tuple[str, str, bool]]) -> None:
+    t, p = make()
+    with torch.no_grad():  # make every value distinct, so that a copy is visible
+        for value in [*t.parameters(), *t.buffers()]:
+            if value.is_floating_point():
+                value.copy_(torch.rand_like(value) + 0.5)
+    params = copy_weights(t, p)
+    assert _names(params) == expected
+    t_all, p_all = dict(t.named_parameters()) | dict(t.named_buffers()), dict(p.named_parameters()) | dict(p.named_buffers())
+    for q in params:
+        np.testing.assert_array_equal(to_numpy(p_all[q.paddle_name]), to_numpy(t_all[q.torch_name]).reshape(p_all[q.paddle_name].shape))
+
+
+def test_layer_norm_weight_is_flattened_in_paddle() -> None:
+    t, p = torch.nn.LayerNorm([4, 5]), paddle.nn.LayerNorm([4, 5])
+    (weight, _) = copy_weights(t, p)
+    assert tuple(t.weight.shape) == (4, 5) and tuple(p.weight.shape) == (20,)
+    assert weight.to_paddle(np.zeros((4, 5))).shape == (20,)
+
+
+NORM_MISMATCHES = {
+    "momentum not converted": (
+        lambda: torch.nn.BatchNorm2d(3, momentum=0.1),
+        lambda: paddle.nn.BatchNorm2D(3, momentum=0.1),
+        r"^momentum: torch 0.1 means Paddle momentum 0.9 \(Paddle's momentum weights the old running value\), "
+        r"the Paddle layer has 0.1$",
+    ),
+    "momentum None": (
+        lambda: torch.nn.BatchNorm2d(3, momentum=None),
+        lambda: paddle.nn.BatchNorm2D(3),
+        r"^momentum: torch has None \(a cumulative average\)",
+    ),
+    "eps": (lambda: torch.nn.BatchNorm1d(3, eps=1e-3), lambda: paddle.nn.BatchNorm1D(3), r"^eps \(Paddle: epsilon\): torch has 0.001, Paddle has 1e-05$"),
+    "num_features": (lambda: torch.nn.BatchNorm2d(3), lambda: paddle.nn.BatchNorm2D(4), r"^num_features: torch has 3, Paddle has 4$"),
+    "affine only in paddle": (
+        lambda: torch.nn.BatchNorm2d(3, affine=False),
+        lambda: paddle.nn.BatchNorm2D(3),
+        r"^weight: the torch layer has none, the Paddle layer has one$",
+    ),
+    "bias only in torch": (
+        lambda: torch.nn.BatchNorm2d(3),
+        lambda: paddle.nn.BatchNorm2D(3, bias_attr=False),
+        r"^bias: the torch layer has one, the Paddle layer has none \(bias_attr=False\)$",
+    ),
+    "track_running_stats": (
+        lambda: torch.nn.BatchNorm2d(3, track_running_stats=False),
+        lambda: paddle.nn.BatchNorm2D(3),
+        r"^track_running_stats: torch has False .*use_global_stats=False \(it has None\)$",
+    ),
+    "use_global_stats": (
+        lambda: torch.nn.BatchNorm2d(3),
+        lambda: paddle.nn.BatchNorm2D(3, use_global_stats=True),
+        r"^use_global_stats: the Paddle layer has True",
+    ),
+    "batch NHWC": (lambda: torch.nn.BatchNorm2d(3), lambda: paddle.nn.BatchNorm2D(3, data_format="NHWC"), r"^data_format: .*NHWC"),
+    "normalized_shape": (lambda: torch.nn.LayerNorm([4, 5]), lambda: paddle.nn.LayerNorm(5), r"^normalized_shape: torch has \(4, 5\), Paddle has \(5,\)$"),
+    "groups": (lambda: torch.nn.GroupNorm(2, 4), lambda: paddle.nn.GroupNorm(4, 4), r"^num_groups: torch has 2, Paddle has 4$"),
+    "instance defaults": (
+        lambda: torch.nn.InstanceNorm2d(3),
+        lambda: paddle.nn.InstanceNorm2D(3),
+        r"^weight: the torch layer has none, the Paddle layer has one; torch's InstanceNorm has no affine parameters "
+        r"by default \(affine=False\), Paddle's has them: build it with weight_attr=False, bias_attr=False",
+    ),
+    "instance running stats": (
+        lambda: torch.nn.InstanceNorm2d(3, track_running_stats=True),
+        lambda: paddle.nn.InstanceNorm2D(3, weight_attr=False, bias_attr=False),
+        r"^track_running_stats: torch has True; Paddle's InstanceNorm keeps no running statistics$",
+    ),
+    "instance affine only in torch": (
+        lambda: torch.nn.InstanceNorm2d(3, affine=True),
+        lambda: paddle.nn.InstanceNorm2D(3, weight_attr=False, bias_attr=False),
+        r"^weight: the torch layer has one, the Paddle layer has none \(weight_attr=False\)$",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make_torch", "make_paddle", "message"), NORM_MISMATCHES.values(), ids=NORM_MISMATCHES.keys())
+def test_normalization_mismatch_names_the_setting_and_copies_nothing(make_torch: Any, make_paddle: Any, message: str) -> None:
+    t, p = make_torch(), make_paddle()
+    before = _weights(p)
+    with pytest.raises(TransferError, match=message):
+        copy_weights(t, p)
+    for name, value in _weights(p).items():
+        np.testing.assert_array_equal(value, before[name])
