@@ -4,6 +4,11 @@ The formulas are those of the PyTorch docs (per spatial dimension)::
 
     conv:            out = floor((in + 2*padding - dilation*(kernel-1) - 1) / stride) + 1
     transposed conv: out = (in-1)*stride - 2*padding + dilation*(kernel-1) + output_padding + 1
+    pooling:         the conv formula, with ceil instead of floor when ceil_mode=True
+
+:func:`pool_output_size` models both frameworks' ceil mode (PyTorch drops a last window that
+would start in the right padding, Paddle 3.3.1 keeps it); :func:`adaptive_bins` gives the
+windows of adaptive pooling.
 
 :func:`check_formula` runs a formula and any number of implementations over a grid of
 settings and prints one line saying on how many settings they all agree.
@@ -31,6 +36,52 @@ def conv_transpose_output_size(
 def same_padding_output_size(size: int, stride: int = 1) -> int:
     """Output length with ``padding='same'`` in Paddle (TensorFlow's rule): ceil(size / stride)."""
     return -(-size // stride)
+
+
+def pool_output_size(
+    size: int,
+    kernel: int,
+    stride: int | None = None,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+    ceil_correction: bool = True,
+) -> int:
+    """Output length of a max or average pooling along one dimension.
+
+    ``stride=None`` means ``stride=kernel``, the default of both frameworks. With
+    ``ceil_mode=False`` this is :func:`conv_output_size`. With ``ceil_mode=True`` the division
+    rounds up, so a last, partial window is kept; and with ``ceil_correction=True`` (PyTorch's
+    documented rule) that window is dropped again when it would start in the right padding or
+    beyond, that is when ``(out - 1) * stride >= size + padding``: the last window must start
+    inside the input or the left padding. Paddle 3.3.1 does not apply this correction; pass
+    ``ceil_correction=False`` to get its length.
+    """
+    stride = kernel if stride is None else stride
+    if kernel < 1 or stride < 1 or dilation < 1:
+        raise ValueError(f"kernel, stride and dilation must be at least 1, got {kernel}, {stride}, {dilation}")
+    if padding < 0:
+        raise ValueError(f"padding must not be negative, got {padding}")
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    if not ceil_mode:
+        return span // stride + 1
+    out = -(-span // stride) + 1
+    if ceil_correction and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def adaptive_bins(size: int, output_size: int) -> list[tuple[int, int]]:
+    """The windows ``[start, end)`` of adaptive pooling from ``size`` cells to ``output_size`` cells.
+
+    Window ``i`` starts at ``floor(i * size / output_size)`` and ends at
+    ``ceil((i + 1) * size / output_size)``, as in both frameworks. When the sizes do not divide,
+    neighbouring windows overlap and need not all have the same length; when ``output_size``
+    exceeds ``size``, cells are repeated.
+    """
+    if size < 1 or output_size < 1:
+        raise ValueError(f"size and output_size must be at least 1, got {size} and {output_size}")
+    return [((i * size) // output_size, -(-((i + 1) * size) // output_size)) for i in range(output_size)]
 
 
 def grid(**axes: Sequence[Any]) -> list[dict[str, Any]]:
