@@ -30,10 +30,14 @@ def random_array(*shape: int, seed: int = 0, low: float = -1.0, high: float = 1.
 
 
 def rounded(x: Any, decimals: int = DECIMALS) -> np.ndarray:
-    """``x`` as NumPy, rounded, with negative zeros turned into zeros (they differ across devices)."""
+    """``x`` as NumPy, rounded, with negative zeros turned into zeros (they differ across devices).
+
+    Rounds in float64, so that values near the float32 limit (max pooling's fill value
+    -3.4028e38) do not overflow to infinity, and returns the original dtype.
+    """
     array = to_numpy(x)
     if np.issubdtype(array.dtype, np.floating):
-        array = np.round(array, decimals) + 0.0
+        array = (np.round(array.astype(np.float64), decimals) + 0.0).astype(array.dtype)
     return array
 
 

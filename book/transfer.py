@@ -255,19 +255,28 @@ def _max_pool(torch_layer: Any, paddle_layer: Any) -> list[Param]:
 
 
 def _avg_pool(torch_layer: Any, paddle_layer: Any) -> list[Param]:
-    """AvgPool 1-D to 3-D: no weights. Paddle's ``exclusive`` is the negation of ``count_include_pad``."""
+    """AvgPool 1-D to 3-D: no weights. Paddle's ``exclusive`` is the negation of ``count_include_pad``.
+
+    With a ``divisor_override`` torch divides the window sum by it and ignores
+    ``count_include_pad``; Paddle rescales its mean, which gives the window sum only with
+    ``exclusive=False``.
+    """
     ndim = int(type(torch_layer).__name__[-2])
     _window(torch_layer, paddle_layer, ndim)
     require_equal("ceil_mode", torch_layer.ceil_mode, paddle_layer.ceil_mode)
+    divisor = getattr(torch_layer, "divisor_override", None)
+    require_equal("divisor_override (Paddle: divisor_override)", divisor, getattr(paddle_layer, "divisor", None))
+    if divisor is not None:
+        if paddle_layer.exclusive:
+            raise TransferError(
+                "exclusive: with a divisor_override, Paddle gives torch's result only with exclusive=False "
+                "(torch ignores count_include_pad then)"
+            )
+        return []
     require_equal(
         "count_include_pad (Paddle: exclusive = not count_include_pad)",
         torch_layer.count_include_pad,
         not paddle_layer.exclusive,
-    )
-    require_equal(
-        "divisor_override (Paddle: divisor_override)",
-        getattr(torch_layer, "divisor_override", None),
-        getattr(paddle_layer, "divisor", None),
     )
     return []
 

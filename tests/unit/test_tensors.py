@@ -46,6 +46,14 @@ def test_rounded_removes_negative_zeros() -> None:
     assert not np.signbit(values[:2]).any()
 
 
+def test_rounded_does_not_overflow_near_the_float32_limit() -> None:
+    # Max pooling fills an all-padding window with the lowest float32; rounding must keep it finite.
+    with np.errstate(all="raise"):
+        values = rounded(np.array([np.finfo(np.float32).min, 1.23456], dtype=np.float32))
+    assert values.dtype == np.float32
+    np.testing.assert_array_equal(values, np.array([np.finfo(np.float32).min, 1.2346], dtype=np.float32))
+
+
 def test_rounded_keeps_integers() -> None:
     values = rounded(paddle.to_tensor([-3, 0, 7]))
     assert values.dtype == np.int64

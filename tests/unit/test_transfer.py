@@ -357,6 +357,13 @@ POOL_PAIRS = {
         lambda: (torch.nn.AvgPool2d(2, divisor_override=3), paddle.nn.AvgPool2D(2, exclusive=False, divisor_override=3)),
         (1, 2, 4, 4),
     ),
+    "avg2d divisor ignores count_include_pad": (
+        lambda: (
+            torch.nn.AvgPool2d(3, 2, 1, count_include_pad=False, divisor_override=4),
+            paddle.nn.AvgPool2D(3, 2, 1, exclusive=False, divisor_override=4),
+        ),
+        (1, 2, 5, 5),
+    ),
     "avg3d": (lambda: (torch.nn.AvgPool3d(2), paddle.nn.AvgPool3D(2, exclusive=False)), (1, 2, 4, 4, 4)),
     "adaptive avg1d": (lambda: (torch.nn.AdaptiveAvgPool1d(4), paddle.nn.AdaptiveAvgPool1D(4)), (2, 3, 10)),
     "adaptive avg2d None": (
@@ -401,6 +408,11 @@ POOL_MISMATCHES = {
         lambda: torch.nn.AvgPool2d(2, divisor_override=3),
         lambda: paddle.nn.AvgPool2D(2, exclusive=False),
         r"^divisor_override \(Paddle: divisor_override\): torch has 3, Paddle has None$",
+    ),
+    "divisor with exclusive": (
+        lambda: torch.nn.AvgPool2d(3, 2, 1, count_include_pad=False, divisor_override=4),
+        lambda: paddle.nn.AvgPool2D(3, 2, 1, divisor_override=4),
+        r"^exclusive: with a divisor_override, Paddle gives torch's result only with exclusive=False",
     ),
     "NHWC pooling": (lambda: torch.nn.MaxPool2d(2), lambda: paddle.nn.MaxPool2D(2, data_format="NHWC"), r"^data_format: .*NHWC"),
     "output_size": (
