@@ -32,6 +32,14 @@ def test_every_chapter_notebook_is_in_the_toc() -> None:
         assert f"chapters/{notebook.stem}" in listed, f"{notebook.name} is not in _toc.yml"
 
 
+def test_intro_links_every_chapter() -> None:
+    intro = (ROOT / "chapters" / "intro.md").read_text(encoding="utf-8")
+    for entry in _toc_files()[1:]:
+        if (ROOT / f"{entry}.ipynb").exists():
+            name = entry.removeprefix("chapters/")
+            assert f"{{doc}}`{name}`" in intro, f"intro.md's chapter list does not link {name}"
+
+
 def test_intro_versions_match_requirements() -> None:
     intro = (ROOT / "chapters" / "intro.md").read_text(encoding="utf-8")
     table = dict(re.findall(r"^\| (\S+) \| ([\w.]+) \|$", intro, re.M))
