@@ -157,6 +157,23 @@ def current_devices() -> Devices:
     return _current
 
 
+@contextlib.contextmanager
+def paddle_on_cpu() -> Iterator[None]:
+    """Run the Paddle code inside the block on the CPU, then return to the book's device.
+
+    For the few cells whose output depends on a device's kernels (a tie, a NaN, Paddle's
+    batch-norm variance), so that the stored output is the same on every machine. PyTorch
+    needs no switch: create its tensors there without ``device=``.
+    """
+    import paddle
+
+    paddle.set_device("cpu")
+    try:
+        yield
+    finally:
+        paddle.set_device(current_devices().paddle)
+
+
 def setup(seed: int = 0, *, prefer_cuda: bool = True) -> Devices:
     """Prepare a chapter: install Paddle on Colab, import quietly, seed, set print options, pick the device.
 

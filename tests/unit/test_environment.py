@@ -160,3 +160,27 @@ def test_quiet_restores_output_even_after_an_error(capfd: pytest.CaptureFixture[
     print("shown")
     os.write(2, b"native shown\n")
     assert capfd.readouterr() == ("shown\n", "native shown\n")
+
+
+def test_paddle_on_cpu_switches_and_returns(devices: Devices, monkeypatch: pytest.MonkeyPatch) -> None:
+    import paddle
+
+    from book import environment
+
+    calls: list[str] = []
+    monkeypatch.setattr(paddle, "set_device", calls.append)
+    monkeypatch.setattr(environment, "_current", Devices(torch=devices.torch, paddle="gpu", cuda=True))
+    with pytest.raises(RuntimeError), environment.paddle_on_cpu():
+        calls.append("inside")
+        raise RuntimeError("the device comes back even after an error")
+    assert calls == ["cpu", "inside", "gpu"]
+
+
+def test_paddle_on_cpu_creates_tensors_on_the_cpu(devices: Devices) -> None:
+    import paddle
+
+    from book.environment import paddle_on_cpu
+
+    with paddle_on_cpu():
+        assert paddle.to_tensor([1.0]).place.is_cpu_place()
+    assert paddle.get_device() == devices.paddle
