@@ -198,6 +198,31 @@ def test_other_pages_load_without_errors(site: Site, other_page: str) -> None:
     site.assert_no_errors()
 
 
+#: Every display formula: its typeset width, its box's width, and how the box overflows.
+FORMULAS_JS = """() => Array.from(document.querySelectorAll('mjx-container[display="true"]'), (m) => ({
+  text: m.textContent.slice(0, 50),
+  math: m.firstElementChild ? m.firstElementChild.getBoundingClientRect().width : 0,
+  box: m.clientWidth,
+  overflow: getComputedStyle(m).overflowX,
+}))"""
+
+
+def test_display_formulas_fit_or_scroll(site: Site, chapter: str) -> None:
+    """At 1400 px every display formula fits its column; at 800 px a wider one scrolls in its box."""
+    for viewport, must_fit in ((WIDE, True), (NARROW, False)):
+        page = site.open(chapter, viewport=viewport)
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("mjx-container").first).to_be_attached(timeout=15_000)
+        formulas = page.evaluate(FORMULAS_JS)
+        assert formulas, f"{chapter}: no display formulas"
+        wide = [f for f in formulas if f["math"] > f["box"] + 1]
+        if must_fit:
+            assert not wide, f"{chapter} at {viewport}: formulas wider than the column: {wide}"
+        clipped = [f for f in wide if f["overflow"] not in ("auto", "scroll")]
+        assert not clipped, f"{chapter} at {viewport}: formulas cut off: {clipped}"
+    site.assert_no_errors()
+
+
 def test_math_renders_offline(site: Site, chapter: str) -> None:
     """MathJax is served by the site itself: formulas typeset with no request leaving it."""
     page = site.open(chapter)
