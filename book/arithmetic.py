@@ -62,10 +62,9 @@ def pool_output_size(
         raise ValueError(f"kernel, stride and dilation must be at least 1, got {kernel}, {stride}, {dilation}")
     if padding < 0:
         raise ValueError(f"padding must not be negative, got {padding}")
-    span = size + 2 * padding - dilation * (kernel - 1) - 1
     if not ceil_mode:
-        return span // stride + 1
-    out = -(-span // stride) + 1
+        return conv_output_size(size, kernel, stride, padding, dilation)
+    out = -(-(size + 2 * padding - dilation * (kernel - 1) - 1) // stride) + 1
     if ceil_correction and (out - 1) * stride >= size + padding:
         out -= 1
     return out

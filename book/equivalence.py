@@ -23,7 +23,8 @@ the other). Evaluation mode is then an ordinary ``check_layers(..., copy=False)`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -193,26 +194,42 @@ def compare_layers(
     label: str | None = None,
 ) -> CheckResult:
     """Compare two layers on the same inputs (see :func:`check_layers`); returns the result."""
-    names = list(input_names or (["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]))
+    names = list(input_names or _layer_input_names(len(inputs)))
     if len(names) != len(inputs):
         raise ValueError(f"{len(names)} input names for {len(inputs)} inputs")
+    params = _prepare(torch_layer, paddle_layer, copy)
+    _clear_grads(torch_layer, paddle_layer)
+    param_grads = partial(_param_grads, torch_layer, paddle_layer, params)
+    return _run(label or _pair_label(torch_layer, paddle_layer), torch_layer, paddle_layer, inputs, names, tol, grad, param_grads)
+
+
+def _layer_input_names(count: int) -> list[str]:
+    """A layer's inputs are "input", or "input 0", "input 1", ... when there are several."""
+    return ["input"] if count == 1 else [f"input {i}" for i in range(count)]
+
+
+def _pair_label(torch_layer: Any, paddle_layer: Any) -> str:
+    return f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
+
+
+def _prepare(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, copy: bool) -> list[Param]:
+    """Move the torch layer to the book's device; copy (or only check) the weights; return the rule's list."""
     torch_layer.to(current_devices().torch)
-    params: list[Param] = copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
+    return copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
+
+
+def _clear_grads(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer) -> None:
     for t in torch_layer.parameters():
         t.grad = None
     paddle_layer.clear_gradients()
 
-    def param_grads() -> list[tuple[str, Any, Any, Callable]]:
-        """(torch name, torch grad, Paddle grad, layout converter) of every trainable parameter."""
-        t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
-        return [
-            (p.torch_name, t_all[p.torch_name].grad, p_all[p.paddle_name].grad, p.to_paddle)
-            for p in params
-            if not p.buffer
-        ]
 
-    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
-    return _run(label, torch_layer, paddle_layer, inputs, names, tol, grad, param_grads)
+def _param_grads(
+    torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, params: Sequence[Param]
+) -> list[tuple[str, Any, Any, Callable]]:
+    """(torch name, torch grad, Paddle grad, layout converter) of every trainable parameter."""
+    t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
+    return [(p.torch_name, t_all[p.torch_name].grad, p_all[p.paddle_name].grad, p.to_paddle) for p in params if not p.buffer]
 
 
 def compare_functions(
@@ -239,12 +256,9 @@ def _state_comparisons(
     """Compare the value of every parameter and buffer in ``params`` except those in ``skip``."""
     t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
     return [
-        Comparison(c.what, c.ok, c.detail, step)
-        for c in (
-            _compare(p.torch_name, p.to_paddle(to_numpy(t_all[p.torch_name])), to_numpy(p_all[p.paddle_name]), tol)
-            for p in params
-            if p.torch_name not in skip
-        )
+        replace(_compare(p.torch_name, p.to_paddle(to_numpy(t_all[p.torch_name])), to_numpy(p_all[p.paddle_name]), tol), step=step)
+        for p in params
+        if p.torch_name not in skip
     ]
 
 
@@ -264,8 +278,7 @@ def compare_state(
     """Compare the parameters and buffers of two layers (see :func:`check_state`); returns the result."""
     params = params_of(torch_layer, paddle_layer)
     _check_skip(params, skip)
-    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
-    result = CheckResult(label, [], tol, skipped=tuple(skip))
+    result = CheckResult(label or _pair_label(torch_layer, paddle_layer), [], tol, skipped=tuple(skip))
     result.comparisons += _state_comparisons(torch_layer, paddle_layer, params, tol, skip)
     return result
 
@@ -283,30 +296,24 @@ def compare_training(
     """Compare two layers over several training steps (see :func:`check_training`); returns the result."""
     if not batches:
         raise ValueError("check_training needs at least one batch")
-    torch_layer.to(current_devices().torch)
-    params = copy_weights(torch_layer, paddle_layer) if copy else params_of(torch_layer, paddle_layer)
+    params = _prepare(torch_layer, paddle_layer, copy)
     _check_skip(params, skip)
     trainable = [p for p in params if not p.buffer]
     t_all, p_all = torch_tensors(torch_layer), paddle_tensors(paddle_layer)
     torch_layer.train()
     paddle_layer.train()
-    label = label or f"{type(torch_layer).__name__} vs {type(paddle_layer).__name__}"
+    label = label or _pair_label(torch_layer, paddle_layer)
     result = CheckResult(f"{label}, {len(batches)} training steps", [], tol, steps=len(batches), skipped=tuple(skip))
+    param_grads = partial(_param_grads, torch_layer, paddle_layer, params)
 
     for step, batch in enumerate(batches, start=1):
         inputs = batch if isinstance(batch, tuple) else (batch,)
-        names = ["input"] if len(inputs) == 1 else [f"input {i}" for i in range(len(inputs))]
-        for p in trainable:
-            t_all[p.torch_name].grad = None
-        paddle_layer.clear_gradients()
-
-        def param_grads() -> list[tuple[str, Any, Any, Callable]]:
-            return [(p.torch_name, t_all[p.torch_name].grad, p_all[p.paddle_name].grad, p.to_paddle) for p in trainable]
-
+        names = _layer_input_names(len(inputs))
+        _clear_grads(torch_layer, paddle_layer)
         step_result = _run(label, torch_layer, paddle_layer, inputs, names, tol, True, param_grads)
         if step == 1:
             result.output_shapes = step_result.output_shapes
-        result.comparisons += [Comparison(c.what, c.ok, c.detail, step) for c in step_result.comparisons]
+        result.comparisons += [replace(c, step=step) for c in step_result.comparisons]
         if not step_result.passed:
             break
         with torch.no_grad():

@@ -380,24 +380,7 @@ def test_copy_false_keeps_paddles_own_weights() -> None:
     assert len({c.step for c in result.comparisons}) == 1  # stops at the first failing step
 
 
-def test_training_takes_a_tuple_for_several_inputs(rules: dict[type, Any]) -> None:
-    class TorchScale(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.weight = torch.nn.Parameter(torch.ones(3))
-
-        def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-            return x * self.weight + y
-
-    class PaddleScale(paddle.nn.Layer):
-        def __init__(self) -> None:
-            super().__init__()
-            self.weight = self.create_parameter([3], default_initializer=paddle.nn.initializer.Constant(1.0))
-
-        def forward(self, x: paddle.Tensor, y: paddle.Tensor) -> paddle.Tensor:
-            return x * self.weight + y
-
-    register(TorchScale, PaddleScale)(lambda t, p: [Param("weight", "weight")])
+def test_training_takes_a_tuple_for_several_inputs(scale_rule: None) -> None:
     batches = [(random_array(2, 3, seed=s), random_array(2, 3, seed=s + 10)) for s in range(2)]
     result = compare_training(TorchScale(), PaddleScale(), *batches)
     assert result.passed
