@@ -10,7 +10,7 @@ transposed in Paddle)::
 
     @register(torch.nn.Linear, paddle.nn.Linear)
     def _linear(t, p):
-        return [Param("weight", "weight", to_paddle=transpose), *bias_param(t, p)]
+        return [Param("weight", "weight", to_paddle=transpose), *optional_param(t, p)]
 
 Buffers (BatchNorm's running statistics) are ``Param(..., buffer=True)``: copied, never
 given a gradient. Rules for layers with many weights (RNNs) build the list in a loop.
@@ -126,14 +126,27 @@ def copy_weights(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer) ->
     return params
 
 
-def bias_param(torch_layer: Any, paddle_layer: Any, torch_name: str = "bias", paddle_name: str = "bias") -> list[Param]:
-    """The bias entry, or none when neither layer has one; an error when only one has it."""
+def optional_param(
+    torch_layer: Any,
+    paddle_layer: Any,
+    torch_name: str = "bias",
+    paddle_name: str = "bias",
+    *,
+    torch_off: str | None = "bias=False",
+    paddle_off: str = "bias_attr=False",
+    to_paddle: Callable[[np.ndarray], np.ndarray] = same,
+) -> list[Param]:
+    """An optional parameter (by default the bias): its entry, or none when neither layer has it;
+    an error when only one has it.
+
+    ``torch_off`` and ``paddle_off`` name the argument that switches it off, for the message.
+    """
     t_has, p_has = getattr(torch_layer, torch_name) is not None, getattr(paddle_layer, paddle_name) is not None
     if t_has != p_has:
-        t_says = "has one" if t_has else "has none (bias=False)"
-        p_says = "has one" if p_has else "has none (bias_attr=False)"
+        t_says = "has one" if t_has else "has none" + (f" ({torch_off})" if torch_off else "")
+        p_says = "has one" if p_has else f"has none ({paddle_off})"
         raise TransferError(f"{torch_name}: the torch layer {t_says}, the Paddle layer {p_says}")
-    return [Param(torch_name, paddle_name)] if t_has else []
+    return [Param(torch_name, paddle_name, to_paddle=to_paddle)] if t_has else []
 
 
 def require_equal(name: str, torch_value: Any, paddle_value: Any) -> None:
@@ -207,7 +220,7 @@ def _conv(torch_layer: Any, paddle_layer: Any) -> list[Param]:
             tuple(torch_layer.output_padding),
             _as_tuple(getattr(paddle_layer, "output_padding", 0), ndim),
         )
-    return [Param("weight", "weight"), *bias_param(torch_layer, paddle_layer)]
+    return [Param("weight", "weight"), *optional_param(torch_layer, paddle_layer)]
 
 
 _CONV_PAIRS: Sequence[tuple[type, type]] = (
@@ -329,16 +342,13 @@ def affine_params(torch_layer: Any, paddle_layer: Any, paddle_weight: str = "wei
     torch switches them off with ``affine=False`` / ``elementwise_affine=False`` (LayerNorm also
     has ``bias=False``); Paddle with ``weight_attr=False`` / ``bias_attr=False``.
     """
-    params = []
-    for t_name, p_name, p_arg in (("weight", paddle_weight, "weight_attr"), ("bias", "bias", "bias_attr")):
-        t_has, p_has = getattr(torch_layer, t_name) is not None, getattr(paddle_layer, p_name) is not None
-        if t_has != p_has:
-            t_says = "has one" if t_has else "has none"
-            p_says = "has one" if p_has else f"has none ({p_arg}=False)"
-            raise TransferError(f"{t_name}: the torch layer {t_says}, the Paddle layer {p_says}")
-        if t_has:
-            params.append(Param(t_name, p_name, to_paddle=to_paddle))
-    return params
+    return [
+        *optional_param(
+            torch_layer, paddle_layer, "weight", paddle_weight,
+            torch_off=None, paddle_off="weight_attr=False", to_paddle=to_paddle,
+        ),
+        *optional_param(torch_layer, paddle_layer, torch_off=None, to_paddle=to_paddle),
+    ]
 
 
 def _batch_norm(torch_layer: Any, paddle_layer: Any) -> list[Param]:

@@ -15,7 +15,7 @@ from book.tensors import random_array, to_numpy
 from book.transfer import (
     Param,
     TransferError,
-    bias_param,
+    optional_param,
     copy_weights,
     padding_pairs,
     params_of,
@@ -219,15 +219,15 @@ def test_require_equal() -> None:
         require_equal("stride", (1, 1), (2, 2))
 
 
-def test_bias_param() -> None:
+def test_optional_param() -> None:
     with_bias, without = SimpleNamespace(bias=1, beta=1), SimpleNamespace(bias=None, beta=None)
-    assert bias_param(with_bias, with_bias) == [Param("bias", "bias")]
-    assert bias_param(without, without) == []
-    assert bias_param(with_bias, with_bias, "bias", "beta") == [Param("bias", "beta")]
+    assert optional_param(with_bias, with_bias) == [Param("bias", "bias")]
+    assert optional_param(without, without) == []
+    assert optional_param(with_bias, with_bias, "bias", "beta") == [Param("bias", "beta")]
     with pytest.raises(TransferError, match="^bias: the torch layer has one"):
-        bias_param(with_bias, without)
+        optional_param(with_bias, without)
     with pytest.raises(TransferError, match="^beta: the torch layer has none"):
-        bias_param(without, with_bias, "beta", "beta")
+        optional_param(without, with_bias, "beta", "beta")
 
 
 def test_layout_converters() -> None:
@@ -243,7 +243,7 @@ def test_layout_converters() -> None:
 def test_register_a_linear_rule_with_a_transposed_weight(rules: dict[type, Any], capsys: pytest.CaptureFixture[str]) -> None:
     @register(torch.nn.Linear, paddle.nn.Linear)
     def _linear(t: Any, p: Any) -> list[Param]:
-        return [Param("weight", "weight", to_paddle=transpose), *bias_param(t, p)]
+        return [Param("weight", "weight", to_paddle=transpose), *optional_param(t, p)]
 
     assert rules[torch.nn.Linear] == ((paddle.nn.Linear,), _linear)
     t, p = torch.nn.Linear(3, 5), paddle.nn.Linear(3, 5)
@@ -259,7 +259,7 @@ def test_register_a_linear_rule_with_a_transposed_weight(rules: dict[type, Any],
 
 
 def test_without_a_transpose_linear_shapes_clash(rules: dict[type, Any]) -> None:
-    register(torch.nn.Linear, paddle.nn.Linear)(lambda t, p: [Param("weight", "weight"), *bias_param(t, p)])
+    register(torch.nn.Linear, paddle.nn.Linear)(lambda t, p: [Param("weight", "weight"), *optional_param(t, p)])
     with pytest.raises(TransferError, match=r"^weight -> weight: torch gives shape \(5, 3\) .* has \(3, 5\)$"):
         copy_weights(torch.nn.Linear(3, 5), paddle.nn.Linear(3, 5))
 
