@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The editable install of book/ (pyproject.toml); redone when pyproject.toml changes, without
+# rebuilding .venv.
+EDITABLE := $(VENV)/.editable
 SITE := _build/html
 CHAPTERS := $(wildcard chapters/*.ipynb)
 # Everything below runs with the virtual environment first on PATH, so that notebook
@@ -12,7 +15,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := $(PYTEST) --nbval $(CHAPTERS) -n 2 --dist loadscope
 
-.PHONY: book test unit nbval nbval-offline nbval-repeat site-test execute serve clean
+.PHONY: book test lint unit nbval nbval-offline nbval-repeat site-test execute serve clean
 
 ## (Re)create .venv from requirements.txt when it is missing or older than requirements.txt.
 $(STAMP): requirements.txt
@@ -20,31 +23,43 @@ $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
-	# Make the `book` package importable from any kernel or tool of this environment.
-	$(BIN)/python -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "layers_book.pth").write_text("$(CURDIR)\n")'
 	touch $(STAMP)
 
+## Install book/ editable into .venv, so that every kernel and tool of this environment imports it
+## from this checkout. requirements.txt already pins its dependencies and the build backend.
+$(EDITABLE): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(EDITABLE)
+
 ## Build the site from the notebooks' stored outputs; any warning fails the build.
-book: $(STAMP)
+book: $(EDITABLE)
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || exit 1; \
 	echo "Site built in $$(( $$(date +%s) - start )) s: $(CURDIR)/$(SITE)/index.html (serve it with: make serve)"
 
-## The whole suite: unit tests, strict nbval (offline where possible), site build, site and browser tests.
-test: $(STAMP)
+## The whole suite: lint, unit tests, strict nbval (offline where possible), site build, site and browser tests.
+test: $(EDITABLE)
 	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint && \
 	$(MAKE) --no-print-directory unit && \
 	$(MAKE) --no-print-directory nbval && \
 	$(MAKE) --no-print-directory book && \
 	$(MAKE) --no-print-directory site-test || exit 1; \
 	echo "make test passed in $$(( $$(date +%s) - start )) s"
 
-unit: $(STAMP)
+## ruff and mypy (configured in pyproject.toml) over book/ and tests/; they must find nothing.
+## mypy runs once per test folder, since each has its own top-level `conftest` module.
+lint: $(EDITABLE)
+	$(BIN)/ruff check book tests
+	$(BIN)/mypy book tests/unit
+	$(BIN)/mypy tests/site
+
+unit: $(EDITABLE)
 	$(PYTEST) tests/unit -q
 
 ## Strict nbval over every chapter, in parallel. It runs with no network at all when this
 ## machine lets it (unshare -n, with loopback up for the kernels), otherwise with the network.
-nbval: $(STAMP)
+nbval: $(EDITABLE)
 	@if unshare -n true 2>/dev/null; then \
 	  echo "nbval: strict, no network (unshare -n)"; \
 	  unshare -n sh -c 'ip link set lo up && $(NBVAL)'; \
@@ -54,18 +69,18 @@ nbval: $(STAMP)
 	fi
 
 ## Strict nbval with no network; fails where unshare -n is not permitted (needs root).
-nbval-offline: $(STAMP)
+nbval-offline: $(EDITABLE)
 	unshare -n sh -c 'ip link set lo up && $(NBVAL)'
 
 ## Strict nbval three times in a row: the stored outputs must reproduce every time.
-nbval-repeat: $(STAMP)
+nbval-repeat: $(EDITABLE)
 	for i in 1 2 3; do echo "nbval run $$i of 3"; $(NBVAL) -q || exit 1; done
 
-site-test: $(STAMP)
+site-test: $(EDITABLE)
 	$(PYTEST) tests/site -q
 
 ## Re-execute the chapters in place to refresh their stored outputs (then commit them).
-execute: $(STAMP)
+execute: $(EDITABLE)
 	$(BIN)/python -m book.notebooks $(CHAPTERS)
 
 ## Serve the built site on http://127.0.0.1:8000

@@ -86,7 +86,7 @@ def adaptive_bins(size: int, output_size: int) -> list[tuple[int, int]]:
 def grid(**axes: Sequence[Any]) -> list[dict[str, Any]]:
     """Every combination of the given settings, as keyword dictionaries."""
     names = list(axes)
-    return [dict(zip(names, values)) for values in itertools.product(*(axes[n] for n in names))]
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*(axes[n] for n in names))]
 
 
 class FormulaMismatch(AssertionError):

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
+from numpy.typing import ArrayLike
 
 from book.arithmetic import conv_output_size
 
@@ -23,7 +24,9 @@ _CELL_EDGE = "#7f7f7f"
 _WINDOW_COLOR = "#1b9e77"
 
 
-def _grid(ax: Axes, rows: int, cols: int, x0: float = 0.0, y0: float = 0.0, face: str = "white", edge: str = _CELL_EDGE) -> None:
+def _grid(
+    ax: Axes, rows: int, cols: int, x0: float = 0.0, y0: float = 0.0, face: str = "white", edge: str = _CELL_EDGE
+) -> None:
     for r in range(rows):
         for c in range(cols):
             ax.add_patch(Rectangle((x0 + c, y0 + rows - 1 - r), 1, 1, facecolor=face, edgecolor=edge, lw=0.8))
@@ -54,17 +57,24 @@ def conv_arithmetic(
     for i in range(kernel):
         for j in range(kernel):
             r, c = row * stride + i * dilation, col * stride + j * dilation
-            ax_in.add_patch(Rectangle((c + 0.12, full - 1 - r + 0.12), 0.76, 0.76, facecolor=_WINDOW_COLOR, alpha=0.75, lw=0))
+            ax_in.add_patch(
+                Rectangle((c + 0.12, full - 1 - r + 0.12), 0.76, 0.76, facecolor=_WINDOW_COLOR, alpha=0.75, lw=0)
+            )
     _grid(ax_out, out, out)
     ax_out.add_patch(Rectangle((col, out - 1 - row), 1, 1, facecolor=_WINDOW_COLOR, alpha=0.75, lw=0))
-    for ax, n, title in ((ax_in, full, f"input {size}x{size}, padding {padding}"), (ax_out, out, f"output {out}x{out}")):
+    for ax, n, title in (
+        (ax_in, full, f"input {size}x{size}, padding {padding}"),
+        (ax_out, out, f"output {out}x{out}"),
+    ):
         ax.set_xlim(-0.2, max(n, 2) + 0.2)
         ax.set_ylim(-0.2, n + 0.2)
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title(title, fontsize=10)
     fig.add_artist(
-        FancyArrowPatch((0.60, 0.5), (0.68, 0.5), transform=fig.transFigure, arrowstyle="-|>", mutation_scale=15, color="black")
+        FancyArrowPatch(
+            (0.60, 0.5), (0.68, 0.5), transform=fig.transFigure, arrowstyle="-|>", mutation_scale=15, color="black"
+        )
     )
     fig.suptitle(
         f"kernel {kernel}, stride {stride}, padding {padding}, dilation {dilation}:  "
@@ -75,7 +85,7 @@ def conv_arithmetic(
     return fig
 
 
-def image_row(images: Mapping[str, np.ndarray], cmap: str = "gray", width: float = 3.0) -> Figure:
+def image_row(images: Mapping[str, ArrayLike], cmap: str = "gray", width: float = 3.0) -> Figure:
     """Show 2-D arrays side by side under their titles, each scaled to its own range."""
     if not images:
         raise ValueError("no images to show")
@@ -83,7 +93,7 @@ def image_row(images: Mapping[str, np.ndarray], cmap: str = "gray", width: float
         if np.asarray(image).ndim != 2:
             raise ValueError(f"{title}: expected a 2-D array, got shape {np.shape(image)}")
     fig, axes = plt.subplots(1, len(images), figsize=(width * len(images), width))
-    for ax, (title, image) in zip(np.atleast_1d(axes), images.items()):
+    for ax, (title, image) in zip(np.atleast_1d(axes), images.items(), strict=True):
         ax.imshow(image, cmap=cmap)
         ax.set_title(title, fontsize=10)
         ax.axis("off")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -109,7 +110,7 @@ def test_pool_output_size_ceil_mode_adds_at_most_one_window() -> None:
         (dict(size=5, kernel=2, padding=-1), "padding must not be negative, got -1"),
     ],
 )
-def test_pool_output_size_rejects_bad_settings(args: dict[str, int], message: str) -> None:
+def test_pool_output_size_rejects_bad_settings(args: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as error:
         pool_output_size(**args)
     assert str(error.value) == message
@@ -136,7 +137,7 @@ def test_adaptive_bins_cover_the_input_in_order() -> None:
             bins = adaptive_bins(size, out)
             assert bins[0][0] == 0 and bins[-1][1] == size
             assert all(start < end for start, end in bins)
-            assert all(a[0] <= b[0] and a[1] <= b[1] and b[0] <= a[1] for a, b in zip(bins, bins[1:]))
+            assert all(a[0] <= b[0] and a[1] <= b[1] and b[0] <= a[1] for a, b in itertools.pairwise(bins))
 
 
 @pytest.mark.parametrize(("size", "output_size"), [(0, 2), (4, 0), (-1, -1)])

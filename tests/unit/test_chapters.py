@@ -124,13 +124,18 @@ def lint(path: Path) -> list[str]:
                     for line in _output_text(output).splitlines()
                 )
                 if not checked:
-                    problem(i, "the pair is not followed (before the next pair) by a code cell whose output has a PASS line")
+                    problem(
+                        i, "the pair is not followed (before the next pair) by a code cell whose output has a PASS line"
+                    )
 
     # One fresh top-to-bottom run.
     counts = [cells[i].execution_count for i in code]
     if counts != list(range(1, len(code) + 1)):
-        first = next(i for i, n in zip(code, counts) if n != code.index(i) + 1)
-        problem(first, f"execution counts are {counts}, not 1..{len(code)}: re-run the notebook top to bottom (make execute)")
+        first = next(i for i, n in zip(code, counts, strict=True) if n != code.index(i) + 1)
+        problem(
+            first,
+            f"execution counts are {counts}, not 1..{len(code)}: re-run the notebook top to bottom (make execute)",
+        )
 
     # Stored outputs: no errors, no stderr, nothing machine-specific.
     for i in code:
@@ -138,7 +143,9 @@ def lint(path: Path) -> list[str]:
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
             if kind == "error" and "raises-exception" not in _tags(cell):
-                problem(i, f"stores an error ({output.get('ename')}); tag the cell raises-exception if it is meant to raise")
+                problem(
+                    i, f"stores an error ({output.get('ename')}); tag the cell raises-exception if it is meant to raise"
+                )
             if kind == "stream" and output.get("name") == "stderr":
                 problem(i, f"stores stderr output: {output.get('text', '')[:80]!r}")
             text = _output_text(output)
@@ -255,7 +262,10 @@ def _error(traceback: list[str]) -> Any:
 
 
 BAD = {
-    "bootstrap changed": (_set(1, source=bootstrap_source().replace("--depth=1", "--depth=2")), "sample.ipynb cell 1: the first code cell is not"),
+    "bootstrap changed": (
+        _set(1, source=bootstrap_source().replace("--depth=1", "--depth=2")),
+        "sample.ipynb cell 1: the first code cell is not",
+    ),
     "no bootstrap": (_delete(1), "sample.ipynb cell 1: the first code cell is not"),
     "bootstrap shown": (_set(1, metadata={}), "sample.ipynb cell 1: the bootstrap cell must be tagged remove-cell"),
     "no setup": (_set(2, source="import torch"), "sample.ipynb cell 2: the second code cell does not call setup()"),
@@ -265,36 +275,74 @@ BAD = {
     "setext H1": (_set(9, source="The check\n========="), "sample.ipynb: 2 H1 headings (in cells [0, 9])"),
     "pytorch alone": (_tag(5), "sample.ipynb cell 4: a `pytorch` cell must be immediately followed by a `paddle` cell"),
     "paddle alone": (_tag(4), "sample.ipynb cell 5: a `paddle` cell must be immediately preceded by a `pytorch` cell"),
-    "pair apart": (_swap(5, 6), "sample.ipynb cell 4: a `pytorch` cell must be immediately followed by a `paddle` cell"),
-    "pytorch comment": (_set(4, source="t = torch.nn.Conv2d(1, 2, 3)"), "sample.ipynb cell 4: a `pytorch` cell must be a code cell whose source starts with '# PyTorch'"),
-    "paddle comment": (_set(8, source="# paddle\np = 1"), "sample.ipynb cell 8: a `paddle` cell must be a code cell whose source starts with '# Paddle'"),
+    "pair apart": (
+        _swap(5, 6),
+        "sample.ipynb cell 4: a `pytorch` cell must be immediately followed by a `paddle` cell",
+    ),
+    "pytorch comment": (
+        _set(4, source="t = torch.nn.Conv2d(1, 2, 3)"),
+        "sample.ipynb cell 4: a `pytorch` cell must be a code cell whose source starts with '# PyTorch'",
+    ),
+    "paddle comment": (
+        _set(8, source="# paddle\np = 1"),
+        "sample.ipynb cell 8: a `paddle` cell must be a code cell whose source starts with '# Paddle'",
+    ),
     "no PASS": (_set(6, outputs=[]), "sample.ipynb cell 5: the pair is not followed"),
-    "FAIL": (_set(10, outputs=[_stdout(PASS.replace("PASS", "FAIL"))]), "sample.ipynb cell 8: the pair is not followed"),
+    "FAIL": (
+        _set(10, outputs=[_stdout(PASS.replace("PASS", "FAIL"))]),
+        "sample.ipynb cell 8: the pair is not followed",
+    ),
     "formula FAIL": (
         _set(10, outputs=[_stdout("formula disagrees with torch and paddle on 1 of 4 settings: FAIL\n")]),
         "sample.ipynb cell 8: the pair is not followed",
     ),
-    "PASS not at the line start": (_set(10, outputs=[_stdout("no PASS  here\n")]), "sample.ipynb cell 8: the pair is not followed"),
+    "PASS not at the line start": (
+        _set(10, outputs=[_stdout("no PASS  here\n")]),
+        "sample.ipynb cell 8: the pair is not followed",
+    ),
     "PASS only in the paddle cell": (
         lambda nb: (_set(6, outputs=[])(nb), _set(5, outputs=[_stdout(PASS)])(nb)),
         "sample.ipynb cell 5: the pair is not followed",
     ),
-    "stale counts": (_set(6, execution_count=7), "sample.ipynb cell 6: execution counts are [1, 2, 3, 4, 7, 6, 7, 8, 9, 10], not 1..10"),
+    "stale counts": (
+        _set(6, execution_count=7),
+        "sample.ipynb cell 6: execution counts are [1, 2, 3, 4, 7, 6, 7, 8, 9, 10], not 1..10",
+    ),
     "not executed": (_set(1, execution_count=None), "sample.ipynb cell 1: execution counts are [None,"),
     "error": (_output(6, _error([])), "sample.ipynb cell 6: stores an error (ValueError)"),
-    "stderr": (_output(6, nbformat.v4.new_output("stream", name="stderr", text="W1122 warning\n")), "sample.ipynb cell 6: stores stderr output"),
-    "paddle repr": (_set(6, outputs=[_stdout(PASS + "Tensor(shape=[1], dtype=float32, place=Place(cpu))\n")]), "sample.ipynb cell 6: output shows machine-specific 'Place('"),
-    "torch repr": (
-        _output(6, nbformat.v4.new_output("execute_result", data={"text/plain": "tensor([1.], device='cuda:0')"}, execution_count=5)),
-        "sample.ipynb cell 6: output shows machine-specific \"device='\"",
+    "stderr": (
+        _output(6, nbformat.v4.new_output("stream", name="stderr", text="W1122 warning\n")),
+        "sample.ipynb cell 6: stores stderr output",
     ),
-    "home path": (_output(6, _stdout("/home/me/data.npy\n")), "sample.ipynb cell 6: output shows machine-specific '/home/'"),
+    "paddle repr": (
+        _set(6, outputs=[_stdout(PASS + "Tensor(shape=[1], dtype=float32, place=Place(cpu))\n")]),
+        "sample.ipynb cell 6: output shows machine-specific 'Place('",
+    ),
+    "torch repr": (
+        _output(
+            6,
+            nbformat.v4.new_output(
+                "execute_result", data={"text/plain": "tensor([1.], device='cuda:0')"}, execution_count=5
+            ),
+        ),
+        'sample.ipynb cell 6: output shows machine-specific "device=\'"',
+    ),
+    "home path": (
+        _output(6, _stdout("/home/me/data.npy\n")),
+        "sample.ipynb cell 6: output shows machine-specific '/home/'",
+    ),
     "path in a traceback": (
         _set(12, outputs=[_error(["\x1b[0;31mFile \x1b[0;32m/work/main/book/transfer.py:1\x1b[0m"])]),
         "sample.ipynb cell 12: output shows machine-specific '/work/' (in a traceback",
     ),
-    "site-packages": (_output(6, _stdout("in .venv/lib/python3.11/site-packages/x.py\n")), "sample.ipynb cell 6: output shows machine-specific 'site-packages'"),
-    "ignored without reason": (_set(11, source="# NBVAL_IGNORE_OUTPUT\nfig = conv_arithmetic()"), "sample.ipynb cell 11: ignores its output (nbval) without a '#' comment"),
+    "site-packages": (
+        _output(6, _stdout("in .venv/lib/python3.11/site-packages/x.py\n")),
+        "sample.ipynb cell 6: output shows machine-specific 'site-packages'",
+    ),
+    "ignored without reason": (
+        _set(11, source="# NBVAL_IGNORE_OUTPUT\nfig = conv_arithmetic()"),
+        "sample.ipynb cell 11: ignores its output (nbval) without a '#' comment",
+    ),
     "ignore tag without reason": (
         lambda nb: (_tag(6, "nbval-ignore-output")(nb), _set(6, source="check_layers(t, p, x)")(nb)),
         "sample.ipynb cell 6: ignores its output (nbval) without a '#' comment",

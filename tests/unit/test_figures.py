@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from book.figures import conv_arithmetic, image_row
 
@@ -65,7 +66,7 @@ def test_image_row_with_one_image() -> None:
 
 
 def test_image_row_with_three_images() -> None:
-    images = {"input": np.eye(4), "torch": np.ones((3, 3)), "paddle": [[0.0, 1.0], [1.0, 0.0]]}
+    images: dict[str, ArrayLike] = {"input": np.eye(4), "torch": np.ones((3, 3)), "paddle": [[0.0, 1.0], [1.0, 0.0]]}
     fig = image_row(images, cmap="viridis", width=2.0)
     assert [ax.get_title() for ax in fig.axes] == ["input", "torch", "paddle"]
     assert tuple(fig.get_size_inches()) == (6.0, 2.0)
