@@ -27,6 +27,9 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 #: Output text that depends on the machine that ran the notebook.
 MACHINE_SPECIFIC = ("Place(", "device='", "/work/", "/home/", "site-packages")
 IGNORE_MARKER = "# NBVAL_IGNORE_OUTPUT"
+#: Longest line of a pytorch/paddle cell: what one column of a pair shows at 1200 px, the
+#: narrowest two-column width (book/static/side_by_side.css; tests/site checks it).
+PAIR_LINE_LIMIT = 60
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -109,6 +112,10 @@ def lint(path: Path) -> list[str]:
                 problem(i, "a `pytorch` cell must be a code cell whose source starts with '# PyTorch'")
             if i + 1 >= len(cells) or "paddle" not in _tags(cells[i + 1]):
                 problem(i, "a `pytorch` cell must be immediately followed by a `paddle` cell")
+        if {"pytorch", "paddle"} & set(tags):
+            long = [n for n, line in enumerate(cell.source.splitlines(), 1) if len(line) > PAIR_LINE_LIMIT]
+            if long:
+                problem(i, f"lines {long} are longer than {PAIR_LINE_LIMIT} characters (a column of a pair shows {PAIR_LINE_LIMIT})")
         if "paddle" in tags:
             if cell.cell_type != "code" or not cell.source.startswith("# Paddle"):
                 problem(i, "a `paddle` cell must be a code cell whose source starts with '# Paddle'")
@@ -287,6 +294,7 @@ BAD = {
         _set(8, source="# paddle\np = 1"),
         "sample.ipynb cell 8: a `paddle` cell must be a code cell whose source starts with '# Paddle'",
     ),
+    "long pair line": (_set(5, source="# Paddle\np = paddle.nn.Conv2D(1, 2, 3)  # " + "x" * 40), "sample.ipynb cell 5: lines [2] are longer than 60"),
     "no PASS": (_set(6, outputs=[]), "sample.ipynb cell 5: the pair is not followed"),
     "FAIL": (
         _set(10, outputs=[_stdout(PASS.replace("PASS", "FAIL"))]),
