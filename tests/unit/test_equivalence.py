@@ -8,6 +8,7 @@ import numpy as np
 import paddle
 import pytest
 import torch
+from model_pairs import CNN_INPUT, paddle_cnn, torch_cnn
 
 from book.equivalence import (
     FLOAT32,
@@ -24,7 +25,7 @@ from book.equivalence import (
     compare_state,
     compare_training,
 )
-from book.tensors import random_array
+from book.tensors import random_array, to_numpy
 from book.transfer import Param, TransferError, copy_weights, register
 
 pytestmark = [
@@ -37,7 +38,7 @@ TOL = "(rtol=1e-04, atol=1e-05)"
 INTEGERS = np.array([[1.0, 2.0, -3.0], [0.0, 4.0, 5.0]], dtype=np.float32)
 
 
-def _conv_pair() -> tuple[torch.nn.Module, paddle.nn.Layer]:
+def _conv_pair() -> tuple[Any, Any]:
     return torch.nn.Conv2d(3, 8, 3), paddle.nn.Conv2D(3, 8, 3)
 
 
@@ -77,13 +78,14 @@ def test_check_layers_prints_one_pass_line(capsys: pytest.CaptureFixture[str]) -
 
 def test_check_layers_copies_the_weights() -> None:
     t, p = _conv_pair()
-    assert not np.array_equal(p.weight.numpy(), t.weight.detach().numpy())
+    assert not np.array_equal(to_numpy(p.weight), t.weight.detach().numpy())
     compare_layers(t, p, random_array(1, 3, 5, 5))
-    np.testing.assert_array_equal(p.weight.numpy(), t.weight.detach().numpy())
+    np.testing.assert_array_equal(to_numpy(p.weight), t.weight.detach().numpy())
 
 
 def test_different_weights_fail_naming_the_output(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(EquivalenceError, match=r"^FAIL  Conv2d vs Conv2D: output: max \|diff\| \d\.\d\de[+-]\d\d \(rtol"):
+    match = r"^FAIL  Conv2d vs Conv2D: output: max \|diff\| \d\.\d\de[+-]\d\d \(rtol"
+    with pytest.raises(EquivalenceError, match=match):
         check_layers(*_conv_pair(), random_array(2, 3, 7, 7), copy=False)
     line = capsys.readouterr().out
     assert line.startswith("FAIL  Conv2d vs Conv2D: output: max |diff| ")
@@ -217,7 +219,8 @@ def test_tuple_outputs_are_compared_one_by_one() -> None:
     def both(a: Any, b: Any) -> tuple[Any, Any]:
         return a * b, a + b
 
-    result = compare_functions(both, both, random_array(2, 3, seed=1), random_array(2, 3, seed=2), input_names=["a", "b"])
+    a, b = random_array(2, 3, seed=1), random_array(2, 3, seed=2)
+    result = compare_functions(both, both, a, b, input_names=["a", "b"])
     assert result.line() == f"PASS  both vs both: output (2, 3), (2, 3), grad a, grad b agree {TOL}"
     wrong = compare_functions(both, lambda a, b: (a * b, a - b), random_array(2, 3, seed=1), random_array(2, 3, seed=2))
     assert [c.what for c in wrong.comparisons if not c.ok] == ["output 1"]
@@ -225,7 +228,8 @@ def test_tuple_outputs_are_compared_one_by_one() -> None:
 
 def test_integer_outputs_are_compared_exactly() -> None:
     x = random_array(4, 5)
-    assert compare_functions(lambda a: a.argmax(1), lambda a: a.argmax(1), x).line() == f"PASS  function vs function: output (4,) agree {TOL}"
+    right = compare_functions(lambda a: a.argmax(1), lambda a: a.argmax(1), x)
+    assert right.line() == f"PASS  function vs function: output (4,) agree {TOL}"
     wrong = compare_functions(lambda a: a.argmax(1), lambda a: a.argmax(1) + 1, x)
     assert wrong.line() == f"FAIL  function vs function: output: integer values differ {TOL}"
 
@@ -300,7 +304,8 @@ def _batch_norm_pair(**paddle_options: Any) -> tuple[torch.nn.Module, paddle.nn.
 
 def test_result_line_of_several_steps_names_each_quantity_once() -> None:
     result = CheckResult("a vs b, 2 training steps", [(2,)], FLOAT32, steps=2, skipped=("v",))
-    result.comparisons += [Comparison("output", True, step=s) for s in (1, 2)] + [Comparison("w", True, step=s) for s in (1, 2)]
+    result.comparisons += [Comparison("output", True, step=s) for s in (1, 2)]
+    result.comparisons += [Comparison("w", True, step=s) for s in (1, 2)]
     assert result.line() == f"PASS  a vs b, 2 training steps: output (2,), w agree at every step {TOL}; not compared: v"
     result.comparisons.append(Comparison("w", False, "max |diff| 1.00e+00", step=2))
     assert result.line() == f"FAIL  a vs b, 2 training steps: step 2, w: max |diff| 1.00e+00 {TOL}; not compared: v"
@@ -315,7 +320,8 @@ def test_training_steps_of_layer_norm_pass_and_move_the_weights(capsys: pytest.C
         f"weight, bias agree at every step {TOL}\n"
     )
     assert not torch.allclose(t.weight, start)  # the SGD steps changed the weights ...
-    np.testing.assert_allclose(p.weight.numpy(), t.weight.detach().numpy().reshape(-1), rtol=1e-4, atol=1e-5)  # ... alike
+    alike = t.weight.detach().numpy().reshape(-1)
+    np.testing.assert_allclose(to_numpy(p.weight), alike, rtol=1e-4, atol=1e-5)  # ... alike
     assert t.training and p.training
 
 
@@ -331,6 +337,7 @@ def test_training_steps_follow_plain_sgd() -> None:
     x = torch.tensor(STEPS[0])
     cotangent = torch.tensor(np.random.default_rng(0).standard_normal((6, 3, 4, 4)).astype(np.float32))
     t2(x).backward(cotangent)
+    assert t2.weight.grad is not None
     torch.testing.assert_close(t.weight.detach(), start - 0.25 * t2.weight.grad)
 
 
@@ -341,7 +348,8 @@ def test_batch_norm_running_variance_differs_between_the_frameworks() -> None:
     failed = [c for c in result.comparisons if not c.ok]
     assert {c.what for c in failed} == {"running_var"}  # torch keeps the unbiased variance, Paddle the biased one
     assert [c.step for c in failed] == [1, 2, 3]
-    assert result.line().startswith("FAIL  BatchNorm2d vs BatchNorm2D, 3 training steps: step 1, running_var: max |diff| ")
+    first = "FAIL  BatchNorm2d vs BatchNorm2D, 3 training steps: step 1, running_var: max |diff| "
+    assert result.line().startswith(first)
     with pytest.raises(EquivalenceError, match="running_var"):
         check_training(*_batch_norm_pair(), *STEPS)
 
@@ -369,11 +377,13 @@ def test_check_state_after_moving_the_buffers(capsys: pytest.CaptureFixture[str]
     t.eval()
     p.eval()
     check_layers(t, p, STEPS[0], copy=False)
-    assert capsys.readouterr().out.startswith("PASS  BatchNorm2d vs BatchNorm2D: output (6, 3, 4, 4), grad input, grad weight")
+    out = capsys.readouterr().out
+    assert out.startswith("PASS  BatchNorm2d vs BatchNorm2D: output (6, 3, 4, 4), grad input, grad weight")
 
 
 def test_copy_false_keeps_paddles_own_weights() -> None:
     t, p = torch.nn.LayerNorm(4), paddle.nn.LayerNorm(4)
+    assert p.weight is not None
     p.weight.set_value(np.full(4, 2.0, dtype=np.float32))
     result = compare_training(t, p, random_array(2, 4), copy=False)
     assert not result.passed and result.comparisons[0].what == "output" and not result.comparisons[0].ok
@@ -395,3 +405,116 @@ def test_training_needs_a_batch() -> None:
 def test_state_of_a_layer_without_weights_compares_nothing() -> None:
     result = compare_state(torch.nn.MaxPool2d(2), paddle.nn.MaxPool2D(2))
     assert not result.passed and "nothing compared" in result.line()
+
+
+# ----------------------------------------------------------------------------- calling conventions
+
+
+def test_nested_inputs_are_named_by_their_path() -> None:
+    def add(x: Any, pair: Any) -> Any:
+        return x + pair[0] * pair[1]
+
+    x, a, b = (random_array(2, 3, seed=s) for s in range(3))
+    assert compare_functions(add, add, x, (a, b)).line() == (
+        f"PASS  add vs add: output (2, 3), grad input 0, grad input 1[0], grad input 1[1] agree {TOL}"
+    )
+    named = compare_functions(add, add, x, [a, b], input_names=["x", "pair"])
+    assert "grad x, grad pair[0], grad pair[1]" in named.line()
+    assert "grad x, grad a, grad b" in compare_functions(add, add, x, (a, b), input_names=["x", ("a", "b")]).line()
+    with pytest.raises(ValueError, match=r"^input_names has no name for input\[1\]\[1\]$"):
+        compare_functions(add, add, x, (a, b), input_names=["x", ("a",)])
+    with pytest.raises(ValueError, match=r"^input_names nests deeper than input \[0\]$"):
+        compare_functions(add, add, x, (a, b), input_names=[("x", "y"), "pair"])
+
+
+def test_scalars_pass_through_and_masks_get_no_gradient() -> None:
+    x, mask = random_array(2, 3), np.array([[True, False, True], [False, True, True]])
+    result = compare_functions(
+        lambda x, m, k: torch.where(m, x * k, x), lambda x, m, k: paddle.where(m, x * k, x), x, mask, 2.5,
+        input_names=["x", "mask", "k"],
+    )
+    assert result.line() == f"PASS  function vs function: output (2, 3), grad x agree {TOL}"
+
+
+def test_nested_and_dict_outputs_compare_every_leaf() -> None:
+    def parts(a: Any) -> Any:
+        return {"double": a * 2, "more": (a.sum(), a.argmax(1))}
+
+    def wrong(a: Any) -> Any:
+        return {"double": a * 2, "more": (a.sum(), a.argmin(1))}
+
+    x = random_array(3, 4)
+    right = compare_functions(parts, parts, x)
+    assert right.line() == f"PASS  parts vs parts: output (3, 4), (), (3,), grad input 0 agree {TOL}"
+    wrong_result = compare_functions(parts, wrong, x)
+    assert wrong_result.line() == f"FAIL  parts vs wrong: output more[1]: integer values differ {TOL}"
+    renamed = compare_functions(parts, lambda a: {"twice": a * 2, "more": (a.sum(), a.argmax(1))}, x)
+    assert renamed.line().startswith("FAIL  parts vs function: output: structure [('double',), ")
+
+
+def test_each_framework_gets_its_own_call(scale_rule: None) -> None:
+    x, y = random_array(2, 3, seed=1), random_array(2, 3, seed=2)
+    result = compare_layers(TorchScale(), PaddleScale(), x, y, torch_call=lambda m, a, b: m(b, a),
+                            paddle_call=lambda m, a, b: m(a=b, b=a))
+    assert result.passed
+    swapped = compare_layers(TorchScale(), PaddleScale(), x, y, torch_call=lambda m, a, b: m(b, a))
+    assert not swapped.passed
+
+
+# ----------------------------------------------------------------------------- whole models and other pairs
+
+
+def test_a_small_cnn_checked_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    check_layers(torch_cnn(), paddle_cnn(), random_array(*CNN_INPUT), input_names=["images"])
+    assert capsys.readouterr().out == (
+        "PASS  Sequential vs Sequential: output (6, 5), grad images, grad 0.weight, grad 1.weight, grad 1.bias, "
+        f"grad 5.weight, grad 5.bias agree {TOL}\n"
+    )
+    wrong_order = paddle_cnn()
+    layers = wrong_order._sub_layers
+    layers["2"], layers["3"] = layers["3"], layers["2"]
+    with pytest.raises(TransferError, match="^2: "):
+        compare_layers(torch_cnn(), wrong_order, random_array(*CNN_INPUT))
+
+
+def test_an_lstm_with_initial_states(capsys: pytest.CaptureFixture[str]) -> None:
+    # Paddle's LSTM is batch-first by default (time_major=False); torch's needs batch_first=True.
+    t, p = torch.nn.LSTM(4, 6, num_layers=2, batch_first=True), paddle.nn.LSTM(4, 6, num_layers=2)
+    x, h0, c0 = random_array(3, 5, 4), random_array(2, 3, 6, seed=1), random_array(2, 3, 6, seed=2)
+    check_layers(t, p, x, (h0, c0), input_names=["x", ("h0", "c0")],
+                 torch_call=lambda m, x, states: m(x, states),
+                 paddle_call=lambda m, x, states: m(x, initial_states=states))
+    line = capsys.readouterr().out
+    assert line.startswith("PASS  LSTM vs LSTM: output (3, 5, 6), (2, 3, 6), (2, 3, 6), grad x, grad h0, grad c0, "
+                           "grad weight_ih_l0, ")
+    assert "grad bias_hh_l1 agree" in line
+    # Without the initial states Paddle starts from zeros, and the final states differ.
+    unstated = compare_layers(t, p, x, (h0, c0), paddle_call=lambda m, x, states: m(x))
+    assert [c.what for c in unstated.comparisons if not c.ok] == ["output 0", "output 1[0]", "output 1[1]"]
+    with pytest.raises(TransferError, match="^batch_first"):
+        compare_layers(torch.nn.LSTM(4, 6), paddle.nn.LSTM(4, 6), x)
+
+
+def test_cross_entropy_with_int64_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    logits, target = random_array(6, 5), np.array([0, 4, 2, 2, 1, 3], dtype=np.int64)
+    check_layers(torch.nn.CrossEntropyLoss(), paddle.nn.CrossEntropyLoss(), logits, target,
+                 input_names=["logits", "target"])
+    check_functions(torch.nn.functional.cross_entropy, paddle.nn.functional.cross_entropy, logits, target,
+                    input_names=["logits", "target"])
+    assert capsys.readouterr().out.splitlines() == [
+        f"PASS  CrossEntropyLoss vs CrossEntropyLoss: output (), grad logits agree {TOL}",
+        f"PASS  cross_entropy vs cross_entropy: output (), grad logits agree {TOL}",
+    ]
+    with pytest.raises(TransferError, match="^ignore_index"):
+        compare_layers(torch.nn.CrossEntropyLoss(ignore_index=0), paddle.nn.CrossEntropyLoss(), logits, target)
+    def off_by_one(a: Any, t: Any) -> Any:
+        return paddle.nn.functional.cross_entropy(a, t - 1)
+
+    shifted = compare_functions(torch.nn.functional.cross_entropy, off_by_one, logits, np.maximum(target, 1))
+    assert not shifted.passed
+
+
+def test_torch_only_buffers_are_not_compared(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = _batch_norm_pair()
+    check_state(t, p, label="fresh")  # num_batches_tracked has no Paddle counterpart
+    assert capsys.readouterr().out == f"PASS  fresh: weight, bias, running_mean, running_var agree {TOL}\n"
