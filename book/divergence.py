@@ -24,6 +24,7 @@ import torch
 
 import book.transfer as transfer
 from book.calling import Call, default_call, leaves, to_frameworks
+from book.environment import current_devices
 from book.results import FLOAT32, Tolerance, compare_arrays, max_abs_diff
 from book.tensors import to_numpy
 
@@ -70,12 +71,13 @@ def first_divergence(
     """Run both models once on ``inputs`` and report the first paired submodule whose output differs.
 
     The models are run as they are (no weights copied, modes untouched: call ``.eval()`` first
-    for dropout or batch statistics) and without gradients. Inputs and the call adapters are as
-    in :func:`book.equivalence.check_layers`. A submodule called several times is compared on
-    its first call. Prints one line and returns a :class:`Divergence`, or ``None`` when every
-    paired submodule agrees within ``tol``.
+    for dropout or batch statistics; torch's is moved to the book's device) and without gradients.
+    Inputs and the call adapters are as in :func:`book.equivalence.check_layers`. A submodule
+    called several times is compared on its first call. Prints one line and returns a
+    :class:`Divergence`, or ``None`` when every paired submodule agrees within ``tol``.
     """
     pairs = _pairs(torch_model, paddle_model)
+    torch_model.to(current_devices().torch)  # where to_frameworks puts the torch inputs
     order: list[str] = []
     t_seen: dict[str, Any] = {}
     p_seen: dict[str, Any] = {}
