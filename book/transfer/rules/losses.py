@@ -1,0 +1,92 @@
+"""Rules of the loss modules: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss.
+
+Losses have no learnable weights. Their class ``weight`` (and BCEWithLogitsLoss's ``pos_weight``) is a
+setting: the rule compares it value by value (None on both sides, or equal arrays). torch keeps it as
+a buffer in the state dict, Paddle as a non-persistable tensor, so it is listed as a torch-only buffer
+(``paddle_name=None``): state dicts convert without complaint, and nothing is copied.
+
+CrossEntropyLoss's class axis: torch's is always 1 (input (N, C) or (N, C, d1, ...)); Paddle's is its
+``axis`` argument, by default -1. For the common (N, C) input the two coincide, so the rule accepts
+Paddle's ``axis=1`` and the default ``axis=-1``; a rule cannot see the input's rank, so with extra
+dimensions (N, C, d1, ...) build Paddle's loss with ``axis=1`` (with -1 the check on real inputs then
+fails, as it should). torch reads float targets as class probabilities; Paddle needs
+``soft_label=True`` for that, which this rule refuses: pair hard int64 labels with ``soft_label=False``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import paddle
+import torch
+
+from book.transfer.registry import Param, TransferError, register, register_settings, require_equal
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    if value is None:
+        return None
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    return np.asarray(value.numpy() if isinstance(value, paddle.Tensor) else value)
+
+
+def same_weight(name: str, torch_value: Any, paddle_value: Any) -> list[Param]:
+    """A loss's class weight: None on both sides, or equal values; listed as a torch-only buffer when present."""
+    t, p = _as_array(torch_value), _as_array(paddle_value)
+    if (t is None) != (p is None):
+        raise TransferError(
+            f"{name}: the torch loss {'has one' if t is not None else 'has none'}, "
+            f"the Paddle loss {'has one' if p is not None else 'has none'}"
+        )
+    if t is None or p is None:
+        return []
+    if t.shape != p.shape or not np.array_equal(t, p):
+        raise TransferError(f"{name}: torch has {t.tolist()!r}, Paddle has {p.tolist()!r}")
+    return [Param(name, None, buffer=True)]
+
+
+@register(torch.nn.CrossEntropyLoss, paddle.nn.CrossEntropyLoss)
+def _cross_entropy(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """CrossEntropyLoss: hard labels, softmax inside, class axis 1 (see the module docstring for -1)."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer.reduction)
+    require_equal("ignore_index", torch_layer.ignore_index, paddle_layer.ignore_index)
+    require_equal("label_smoothing", float(torch_layer.label_smoothing), float(paddle_layer.label_smoothing))
+    require_equal("soft_label (torch: class-index targets)", False, paddle_layer.soft_label)
+    require_equal("use_softmax (torch always applies log-softmax)", True, paddle_layer.use_softmax)
+    if paddle_layer.axis not in (1, -1):
+        raise TransferError(
+            f"axis: torch's class axis is 1, Paddle has {paddle_layer.axis}; build Paddle's loss with axis=1 "
+            "(or the default -1 for (N, C) inputs, where the two coincide)"
+        )
+    return same_weight("weight", torch_layer.weight, paddle_layer.weight)
+
+
+@register(torch.nn.NLLLoss, paddle.nn.NLLLoss)
+def _nll(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """NLLLoss: class axis 1 in both frameworks; Paddle keeps its settings in underscored attributes."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer._reduction)
+    require_equal("ignore_index", torch_layer.ignore_index, paddle_layer._ignore_index)
+    return same_weight("weight", torch_layer.weight, paddle_layer._weight)
+
+
+@register(torch.nn.BCELoss, paddle.nn.BCELoss)
+def _bce(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """BCELoss: same reduction and the same (optional) element weight."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer.reduction)
+    return same_weight("weight", torch_layer.weight, paddle_layer.weight)
+
+
+@register(torch.nn.BCEWithLogitsLoss, paddle.nn.BCEWithLogitsLoss)
+def _bce_with_logits(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """BCEWithLogitsLoss: same reduction, element weight and positive-class weight."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer.reduction)
+    return [
+        *same_weight("weight", torch_layer.weight, paddle_layer.weight),
+        *same_weight("pos_weight", torch_layer.pos_weight, paddle_layer.pos_weight),
+    ]
+
+
+register_settings(torch.nn.MSELoss, paddle.nn.MSELoss, reduction="reduction")
+register_settings(torch.nn.L1Loss, paddle.nn.L1Loss, reduction="reduction")
