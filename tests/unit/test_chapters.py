@@ -115,7 +115,11 @@ def lint(path: Path) -> list[str]:
         if {"pytorch", "paddle"} & set(tags):
             long = [n for n, line in enumerate(cell.source.splitlines(), 1) if len(line) > PAIR_LINE_LIMIT]
             if long:
-                problem(i, f"lines {long} are longer than {PAIR_LINE_LIMIT} characters (a column of a pair shows {PAIR_LINE_LIMIT})")
+                problem(
+                    i,
+                    f"lines {long} are longer than {PAIR_LINE_LIMIT} characters "
+                    f"(a column of a pair shows {PAIR_LINE_LIMIT})",
+                )
         if "paddle" in tags:
             if cell.cell_type != "code" or not cell.source.startswith("# Paddle"):
                 problem(i, "a `paddle` cell must be a code cell whose source starts with '# Paddle'")
@@ -294,7 +298,10 @@ BAD = {
         _set(8, source="# paddle\np = 1"),
         "sample.ipynb cell 8: a `paddle` cell must be a code cell whose source starts with '# Paddle'",
     ),
-    "long pair line": (_set(5, source="# Paddle\np = paddle.nn.Conv2D(1, 2, 3)  # " + "x" * 40), "sample.ipynb cell 5: lines [2] are longer than 60"),
+    "long pair line": (
+        _set(5, source="# Paddle\np = paddle.nn.Conv2D(1, 2, 3)  # " + "x" * 40),
+        "sample.ipynb cell 5: lines [2] are longer than 60",
+    ),
     "no PASS": (_set(6, outputs=[]), "sample.ipynb cell 5: the pair is not followed"),
     "FAIL": (
         _set(10, outputs=[_stdout(PASS.replace("PASS", "FAIL"))]),
