@@ -7,7 +7,9 @@ Usage (the first code cell after the Colab bootstrap)::
     import torch, paddle   # already imported by setup(), so this prints nothing
 
 On Colab, :func:`setup` first installs the pinned Paddle release (the GPU build when a GPU
-is present); elsewhere it installs nothing.
+is present, the CPU build otherwise or when that fails), and prints one line for each thing a reader
+should know: a framework that cannot use the runtime's GPU, a framework release other than
+the pinned one. Elsewhere it installs and prints nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import logging
 import os
 import random
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    import torch as _torch
 
 #: Print precision shared by NumPy, torch and Paddle in every chapter.
 PRINT_DECIMALS = 4
@@ -39,7 +44,7 @@ _QUIET_ENV = {
 class Devices:
     """The device chosen for this run, named the way each framework names it."""
 
-    torch: object  # a torch.device; typed loosely so importing this module needs no torch
+    torch: _torch.device  # torch.device("cuda") or torch.device("cpu")
     paddle: str  # "gpu" or "cpu", as accepted by paddle.set_device
     cuda: bool  # True when both frameworks run on CUDA
 
@@ -119,31 +124,61 @@ def set_print_options(decimals: int = PRINT_DECIMALS) -> None:
 
 
 def choose_devices(prefer_cuda: bool = True) -> Devices:
-    """Pick CUDA in both frameworks when both can use it, else the CPU in both.
+    """Pick CUDA for each framework that can use it, the CPU for the other.
 
-    Also turns off TF32 and selects deterministic kernels on CUDA, so that GPU results
-    match the CPU results that the notebooks store, within the stated tolerances.
+    Each framework chooses on its own: on a GPU runtime with Paddle's CPU build, PyTorch
+    still runs on CUDA. The checks of :mod:`book.equivalence` compare through NumPy, so mixed
+    devices work. Also turns off TF32 and selects deterministic kernels on CUDA, so that GPU
+    results match the CPU results that the notebooks store, within the stated tolerances.
     """
     import paddle
     import torch
 
-    cuda = (
-        prefer_cuda
-        and torch.cuda.is_available()
-        and paddle.device.is_compiled_with_cuda()
-        and paddle.device.cuda.device_count() > 0
-    )
-    if cuda:
+    torch_cuda = prefer_cuda and torch.cuda.is_available()
+    paddle_cuda = prefer_cuda and paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0
+    if torch_cuda:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
+    if paddle_cuda:
         with contextlib.suppress(Exception):  # flag names vary across Paddle releases
             paddle.set_flags({"FLAGS_cudnn_deterministic": True})
         with contextlib.suppress(Exception):
             paddle.set_flags({"FLAGS_allow_tf32_cublas": False, "FLAGS_allow_tf32_cudnn": False})
-    paddle.set_device("gpu" if cuda else "cpu")
-    return Devices(torch=torch.device("cuda" if cuda else "cpu"), paddle="gpu" if cuda else "cpu", cuda=cuda)
+    paddle.set_device("gpu" if paddle_cuda else "cpu")
+    return Devices(
+        torch=torch.device("cuda" if torch_cuda else "cpu"),
+        paddle="gpu" if paddle_cuda else "cpu",
+        cuda=torch_cuda and paddle_cuda,
+    )
+
+
+def device_note(devices: Devices) -> str | None:
+    """The line to print when a GPU is present but a framework runs on the CPU (None otherwise).
+
+    It names where each framework runs and, for the one on the CPU, the likely reason.
+    """
+    import paddle
+    import torch
+
+    torch_gpu = devices.torch.type == "cuda"
+    paddle_gpu = devices.paddle == "gpu"
+    if torch_gpu and paddle_gpu:
+        return None
+    reasons = []
+    if not torch_gpu:
+        reasons.append("this torch is a CPU build" if torch.version.cuda is None else "torch sees no CUDA device")
+    if not paddle_gpu:
+        reasons.append(
+            "this Paddle is its CPU build"
+            if not paddle.device.is_compiled_with_cuda()
+            else "Paddle sees no CUDA device"
+        )
+    where = (
+        f"PyTorch runs on {'the GPU' if torch_gpu else 'the CPU'}, Paddle on {'the GPU' if paddle_gpu else 'the CPU'}"
+    )
+    return f"A GPU is present, but {where} ({'; '.join(reasons)}). The checks still compare both."
 
 
 _current: Devices | None = None
@@ -178,7 +213,9 @@ def setup(seed: int = 0, *, prefer_cuda: bool = True) -> Devices:
     """Prepare a chapter: install Paddle on Colab, import quietly, seed, set print options, pick the device.
 
     Call it once at the top of a chapter; call it again to re-seed (the device stays).
-    Returns the :class:`Devices` in use. It prints nothing outside Colab.
+    Returns the :class:`Devices` in use. It prints nothing outside Colab. On Colab, the
+    first call prints a line when a GPU is present but a framework cannot use it, and a
+    line for each framework whose release is not the pinned one (:func:`book.colab.version_notes`).
     """
     global _current
     from book import colab  # imported here so that `python -m book.colab` runs cleanly
@@ -187,6 +224,21 @@ def setup(seed: int = 0, *, prefer_cuda: bool = True) -> Devices:
     import_frameworks()
     if _current is None:
         _current = choose_devices(prefer_cuda)
+        if colab.on_colab():
+            _print_colab_notes(_current, prefer_cuda)
     seed_everything(seed)
     set_print_options()
     return _current
+
+
+def _print_colab_notes(devices: Devices, prefer_cuda: bool) -> None:
+    import paddle
+    import torch
+
+    from book import colab
+
+    note = device_note(devices) if prefer_cuda and colab.has_nvidia_gpu() else None
+    for line in ([note] if note else []) + colab.version_notes(
+        {"torch": torch.__version__, "paddlepaddle": paddle.__version__}
+    ):
+        print(line)

@@ -55,7 +55,9 @@ def test_repository_url_of_the_book() -> None:
 
 
 def test_repository_url_reads_the_config(tmp_path: Path) -> None:
-    config = _config(tmp_path, f"title: x\nrepository:\n  path_to_book: ''\n  url: {URL}\n  branch: main\nhtml:\n  a: 1\n")
+    config = _config(
+        tmp_path, f"title: x\nrepository:\n  path_to_book: ''\n  url: {URL}\n  branch: main\nhtml:\n  a: 1\n"
+    )
     assert colab.repository_url(config) == URL
 
 
@@ -81,7 +83,7 @@ def test_repository_url_without_url_is_an_error(tmp_path: Path, text: str) -> No
 def test_bootstrap_source_names_the_url_and_checkout() -> None:
     source = colab.bootstrap_source(URL)
     assert URL in source
-    assert '"/content/some-book"' in source
+    assert 'os.path.abspath("some-book")' in source
     assert source.startswith("# Colab only")
     compile(source, "bootstrap", "exec")
 
@@ -90,8 +92,10 @@ def test_bootstrap_source_defaults_to_the_config_url() -> None:
     assert colab.bootstrap_source() == colab.bootstrap_source(colab.repository_url())
 
 
-def test_bootstrap_source_ignores_a_trailing_slash() -> None:
-    assert '"/content/some-book"' in colab.bootstrap_source(URL + "/")
+@pytest.mark.parametrize("url", [URL, URL + "/", URL + ".git"], ids=["plain", "trailing slash", ".git"])
+def test_checkout_name_is_what_git_clone_makes(url: str) -> None:
+    assert colab.checkout_name(url) == "some-book"
+    assert 'os.path.abspath("some-book")' in colab.bootstrap_source(url)
 
 
 def test_bootstrap_does_nothing_outside_colab(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,22 +106,30 @@ def test_bootstrap_does_nothing_outside_colab(monkeypatch: pytest.MonkeyPatch) -
     assert sys.path == before
 
 
-def test_bootstrap_on_colab_clones_and_extends_the_path(fake_colab: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bootstrap_on_colab_clones_into_the_working_directory(
+    fake_colab: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # Colab's working directory is /content
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append((command, kwargs)))
-    monkeypatch.setattr("os.path.isdir", lambda path: False)
     monkeypatch.setattr(sys, "path", list(sys.path))
     exec(colab.bootstrap_source(URL), {})
-    assert calls == [(["git", "clone", "--depth=1", URL, "/content/some-book"], {"check": True})]
-    assert sys.path[0] == "/content/some-book"
+    checkout = str(tmp_path / "some-book")
+    assert calls == [(["git", "clone", "--depth=1", URL, checkout], {"check": True})]
+    assert sys.path[0] == checkout
 
 
-def test_bootstrap_on_colab_does_not_clone_twice(fake_colab: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bootstrap_on_colab_does_not_clone_twice(
+    fake_colab: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "some-book").mkdir()
     _forbid_subprocess(monkeypatch)
-    monkeypatch.setattr("os.path.isdir", lambda path: path == "/content/some-book")
     monkeypatch.setattr(sys, "path", list(sys.path))
     exec(colab.bootstrap_source(URL), {})
-    assert sys.path[0] == "/content/some-book"
+    exec(colab.bootstrap_source(URL), {})  # the cell run again: the path is not added twice
+    assert sys.path[0] == str(tmp_path / "some-book")
+    assert sys.path.count(str(tmp_path / "some-book")) == 1
 
 
 # ----------------------------------------------------------------------------- pinned_version
@@ -161,7 +173,9 @@ def test_no_gpu_without_nvidia_smi(monkeypatch: pytest.MonkeyPatch) -> None:
     ("returncode", "stdout", "expected"),
     [(0, "GPU 0: Tesla T4 (UUID: GPU-1234)\n", True), (9, "", False), (0, "No devices found\n", False)],
 )
-def test_has_nvidia_gpu_reads_nvidia_smi(monkeypatch: pytest.MonkeyPatch, returncode: int, stdout: str, expected: bool) -> None:
+def test_has_nvidia_gpu_reads_nvidia_smi(
+    monkeypatch: pytest.MonkeyPatch, returncode: int, stdout: str, expected: bool
+) -> None:
     monkeypatch.setattr(subprocess, "run", _nvidia_smi(returncode, stdout))
     assert colab.has_nvidia_gpu() is expected
 
@@ -171,19 +185,33 @@ def test_has_nvidia_gpu_reads_nvidia_smi(monkeypatch: pytest.MonkeyPatch, return
 
 def test_paddle_install_command_gpu() -> None:
     assert colab.paddle_install_command(True, "3.3.1") == [
-        sys.executable, "-m", "pip", "install", "-q", "paddlepaddle-gpu==3.3.1",
-        "-i", "https://www.paddlepaddle.org.cn/packages/stable/cu126/",
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "paddlepaddle-gpu==3.3.1",
+        "-i",
+        "https://www.paddlepaddle.org.cn/packages/stable/cu126/",
     ]
 
 
 def test_paddle_install_command_cpu() -> None:
     assert colab.paddle_install_command(False, "3.3.1") == [
-        sys.executable, "-m", "pip", "install", "-q", "paddlepaddle==3.3.1",
-        "-i", "https://www.paddlepaddle.org.cn/packages/stable/cpu/",
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "paddlepaddle==3.3.1",
+        "-i",
+        "https://www.paddlepaddle.org.cn/packages/stable/cpu/",
     ]
 
 
-def test_ensure_paddle_does_nothing_outside_colab(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ensure_paddle_does_nothing_outside_colab(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _forbid_subprocess(monkeypatch)
     assert colab.ensure_paddle() is False
     assert capsys.readouterr() == ("", "")
@@ -194,26 +222,166 @@ def test_ensure_paddle_on_colab_with_paddle_installed(fake_colab: None, monkeypa
     assert colab.ensure_paddle() is False
 
 
-@pytest.mark.parametrize(("gpu", "package", "build"), [(True, "paddlepaddle-gpu", "cu126"), (False, "paddlepaddle", "cpu")])
-def test_ensure_paddle_on_colab_installs_the_pinned_build(
-    fake_colab: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], gpu: bool, package: str, build: str
-) -> None:
+class _Pip:
+    """A fake subprocess.run for pip: each call pops the next (returncode, stderr); records the commands."""
+
+    def __init__(self, *results: tuple[int, str]) -> None:
+        self.results = list(results)
+        self.commands: list[list[str]] = []
+
+    def __call__(self, command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        assert kwargs == {"capture_output": True, "text": True, "check": False}
+        self.commands.append(command)
+        returncode, stderr = self.results.pop(0)
+        return subprocess.CompletedProcess(command, returncode, "", stderr)
+
+
+@pytest.fixture
+def paddle_missing(fake_colab: None, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Colab without Paddle: find_spec("paddle") finds nothing until the returned flag is set."""
+    installed = [False]
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "paddle" else real_find_spec(name, *a)
-    )
+
+    def find_spec(name: str, *args: Any) -> Any:
+        if name == "paddle":
+            return real_find_spec(name, *args) if installed[0] else None
+        return real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    return installed
+
+
+def _installs(pip: _Pip, installed: list[bool], when: int) -> Any:
+    """Wrap ``pip`` so that Paddle becomes importable after its call number ``when`` (1-based) succeeds."""
+
+    def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        result = pip(command, **kwargs)
+        installed[0] = len(pip.commands) >= when and result.returncode == 0
+        return result
+
+    return run
+
+
+PIP_ERROR = "ERROR: Could not find a version that satisfies the requirement paddlepaddle-gpu==3.3.1"
+PIP_LAST = "ERROR: No matching distribution found for paddlepaddle-gpu==3.3.1"
+
+
+def _typed(command: list[str]) -> str:
+    """The command as the messages show it: pip's arguments after ``python -m pip``."""
+    return "pip " + " ".join(command[3:])
+
+
+@pytest.mark.parametrize(
+    ("gpu", "package", "build"), [(True, "paddlepaddle-gpu", "cu126"), (False, "paddlepaddle", "cpu")]
+)
+def test_ensure_paddle_on_colab_installs_the_pinned_build(
+    paddle_missing: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    gpu: bool,
+    package: str,
+    build: str,
+) -> None:
     monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: gpu)
-    calls = []
-    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append((command, kwargs)))
+    pip = _Pip((0, ""))
+    monkeypatch.setattr(subprocess, "run", _installs(pip, paddle_missing, 1))
 
     assert colab.ensure_paddle() is True
 
     command = colab.paddle_install_command(gpu, "3.3.1")
     assert f"{package}==3.3.1" in command
     assert f"https://www.paddlepaddle.org.cn/packages/stable/{build}/" in command
-    assert calls == [(command, {"check": True})]
+    assert pip.commands == [command]
     kind = "GPU" if gpu else "CPU"
-    assert capsys.readouterr().out == f"Installing Paddle ({kind} build): {' '.join(command[2:])}\n"
+    assert capsys.readouterr().out == f"Installing Paddle ({kind} build): {_typed(command)}\n"
+
+
+def test_ensure_paddle_falls_back_to_the_cpu_build(
+    paddle_missing: list[bool], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: True)
+    pip = _Pip((1, f"{PIP_ERROR}\n{PIP_LAST}\n"), (0, ""))
+    monkeypatch.setattr(subprocess, "run", _installs(pip, paddle_missing, 2))
+
+    assert colab.ensure_paddle() is True
+
+    gpu, cpu = colab.paddle_install_command(True, "3.3.1"), colab.paddle_install_command(False, "3.3.1")
+    assert pip.commands == [gpu, cpu]
+    assert capsys.readouterr().out.splitlines() == [
+        f"Installing Paddle (GPU build): {_typed(gpu)}",
+        f"Paddle's GPU build did not install ({PIP_LAST}); installing the CPU build: {_typed(cpu)}",
+    ]
+
+
+def test_ensure_paddle_stops_with_one_message_when_no_build_installs(
+    paddle_missing: list[bool], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: True)
+    offline = "ERROR: Could not install packages due to an OSError: [Errno 101] Network is unreachable"
+    pip = _Pip((1, PIP_LAST), (1, f"WARNING: Retrying\n{offline}\n\n"))
+    monkeypatch.setattr(subprocess, "run", _installs(pip, paddle_missing, 99))
+
+    with pytest.raises(colab.PaddleInstallError) as error:
+        colab.ensure_paddle()
+
+    cpu = colab.paddle_install_command(False, "3.3.1")
+    lines = str(error.value).splitlines()
+    assert lines[0] == f"Paddle 3.3.1 could not be installed: {offline}"
+    assert lines[1] == f"The command was: !{_typed(cpu)}"
+    assert "run this notebook again from the top" in lines[2]
+    # In a notebook, IPython shows the message alone instead of a traceback.
+    assert error.value._render_traceback_() == [f"PaddleInstallError: {lines[0]}", *lines[1:]]
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_ensure_paddle_without_gpu_stops_after_the_cpu_build(
+    paddle_missing: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: False)
+    pip = _Pip((2, ""))
+    monkeypatch.setattr(subprocess, "run", pip)
+    with pytest.raises(colab.PaddleInstallError, match="could not be installed: pip exited with status 2"):
+        colab.ensure_paddle()
+    assert pip.commands == [colab.paddle_install_command(False, "3.3.1")]
+
+
+def test_ensure_paddle_when_pip_succeeds_but_paddle_stays_missing(
+    paddle_missing: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: False)
+    monkeypatch.setattr(subprocess, "run", _Pip((0, "")))
+    with pytest.raises(colab.PaddleInstallError, match="still finds nothing"):
+        colab.ensure_paddle()
+
+
+def test_ensure_paddle_reports_a_pip_that_cannot_start(
+    paddle_missing: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: False)
+
+    def missing(*args: Any, **kwargs: Any) -> None:
+        raise FileNotFoundError("no python")
+
+    monkeypatch.setattr(subprocess, "run", missing)
+    with pytest.raises(colab.PaddleInstallError, match="could not be installed: no python"):
+        colab.ensure_paddle()
+
+
+# ----------------------------------------------------------------------------- version_notes
+
+
+def test_no_version_notes_for_the_pinned_releases() -> None:
+    assert colab.version_notes({"torch": "2.13.0+cu126", "paddlepaddle": "3.3.1"}) == []
+
+
+def test_a_version_note_names_the_installed_and_the_pinned_release() -> None:
+    assert colab.version_notes({"torch": "2.9.0+cu126", "paddlepaddle": "3.3.1"}) == [
+        "torch 2.9.0 is installed; the book's outputs come from torch 2.13.0, "
+        "so a few printed values may differ (the intro says which)."
+    ]
+
+
+# ----------------------------------------------------------------------------- sync_bootstrap
 
 
 def test_sync_bootstrap_rewrites_only_the_first_code_cell(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ import random
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,7 +49,9 @@ def test_first_setup_in_a_fresh_process_prints_nothing() -> None:
         "book.setup()\n"
         "assert 'torch' in sys.modules and 'paddle' in sys.modules\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == ""
@@ -61,7 +65,7 @@ def test_import_frameworks_sets_the_quiet_environment(devices: Devices) -> None:
 # ----------------------------------------------------------------------------- seeding
 
 
-def _draws() -> tuple[list[float], list[float], list[float], float]:
+def _draws() -> tuple[list[Any], Any, list[Any], float]:
     import paddle
     import torch
 
@@ -75,7 +79,7 @@ def test_setup_seeds_every_framework(devices: Devices) -> None:
     assert _draws() == first
     setup(seed=4)
     different = _draws()
-    for a, b in zip(first, different):
+    for a, b in zip(first, different, strict=True):
         assert a != b
 
 
@@ -131,6 +135,118 @@ def test_current_devices_chooses_when_setup_never_ran(devices: Devices, monkeypa
     assert current_devices() is chosen
 
 
+@pytest.fixture
+def restored_cuda_flags() -> Iterator[None]:
+    """Put back the CUDA flags that choose_devices() sets when it picks CUDA for torch."""
+    import torch
+
+    cudnn, matmul = torch.backends.cudnn, torch.backends.cuda.matmul
+    saved = cudnn.deterministic, cudnn.benchmark, cudnn.allow_tf32, matmul.allow_tf32
+    yield
+    cudnn.deterministic, cudnn.benchmark, cudnn.allow_tf32, matmul.allow_tf32 = saved
+
+
+def _cuda(monkeypatch: pytest.MonkeyPatch, torch_cuda: bool, paddle_cuda: bool) -> list[str]:
+    """Pretend each framework can (or cannot) use CUDA; returns the devices passed to paddle.set_device."""
+    import paddle
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: torch_cuda)
+    monkeypatch.setattr(paddle.device, "is_compiled_with_cuda", lambda: paddle_cuda)
+    monkeypatch.setattr(paddle.device.cuda, "device_count", lambda: int(paddle_cuda))
+    monkeypatch.setattr(paddle, "set_flags", lambda flags: None)
+    chosen: list[str] = []
+    monkeypatch.setattr(paddle, "set_device", chosen.append)
+    return chosen
+
+
+@pytest.mark.parametrize(("torch_cuda", "paddle_cuda"), [(True, True), (True, False), (False, True)])
+def test_each_framework_uses_cuda_when_it_can(
+    restored_cuda_flags: None, devices: Devices, monkeypatch: pytest.MonkeyPatch, torch_cuda: bool, paddle_cuda: bool
+) -> None:
+    import torch
+
+    chosen = _cuda(monkeypatch, torch_cuda, paddle_cuda)
+    result = choose_devices()  # the CUDA flags it sets are put back by the restored_cuda_flags fixture
+    assert result == Devices(
+        torch=torch.device("cuda" if torch_cuda else "cpu"),
+        paddle="gpu" if paddle_cuda else "cpu",
+        cuda=torch_cuda and paddle_cuda,
+    )
+    assert chosen == ["gpu" if paddle_cuda else "cpu"]
+    if torch_cuda:
+        assert torch.backends.cudnn.deterministic is True
+        assert torch.backends.cuda.matmul.allow_tf32 is False
+
+
+def test_no_device_note_when_both_use_the_gpu(devices: Devices) -> None:
+    import torch
+
+    assert environment.device_note(Devices(torch=torch.device("cuda"), paddle="gpu", cuda=True)) is None
+
+
+def test_device_note_names_where_each_framework_runs(devices: Devices, monkeypatch: pytest.MonkeyPatch) -> None:
+    import paddle
+    import torch
+
+    monkeypatch.setattr(paddle.device, "is_compiled_with_cuda", lambda: False)
+    note = environment.device_note(Devices(torch=torch.device("cuda"), paddle="cpu", cuda=False))
+    assert note == (
+        "A GPU is present, but PyTorch runs on the GPU, Paddle on the CPU (this Paddle is its CPU build). "
+        "The checks still compare both."
+    )
+    monkeypatch.setattr(torch.version, "cuda", "12.6")
+    monkeypatch.setattr(paddle.device, "is_compiled_with_cuda", lambda: True)
+    note = environment.device_note(Devices(torch=torch.device("cpu"), paddle="cpu", cuda=False))
+    assert note == (
+        "A GPU is present, but PyTorch runs on the CPU, Paddle on the CPU "
+        "(torch sees no CUDA device; Paddle sees no CUDA device). The checks still compare both."
+    )
+
+
+def _colab_setup(monkeypatch: pytest.MonkeyPatch, gpu: bool, versions: dict[str, str]) -> None:
+    import paddle
+    import torch
+
+    from book import colab
+
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    monkeypatch.setattr(colab, "has_nvidia_gpu", lambda: gpu)
+    monkeypatch.setattr(torch, "__version__", versions["torch"])
+    monkeypatch.setattr(paddle, "__version__", versions["paddlepaddle"])
+    monkeypatch.setattr(environment, "_current", None)
+
+
+def test_setup_on_colab_says_where_each_framework_runs(
+    restored_cuda_flags: None, devices: Devices, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _colab_setup(monkeypatch, gpu=True, versions={"torch": "2.13.0+cu126", "paddlepaddle": "3.3.1"})
+    _cuda(monkeypatch, torch_cuda=True, paddle_cuda=False)
+    setup()
+    assert capsys.readouterr().out == (
+        "A GPU is present, but PyTorch runs on the GPU, Paddle on the CPU (this Paddle is its CPU build). "
+        "The checks still compare both.\n"
+    )
+    setup()  # only the first setup() of a kernel prints
+    assert capsys.readouterr().out == ""
+
+
+def test_setup_on_colab_names_a_torch_other_than_the_pinned_one(
+    devices: Devices, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _colab_setup(monkeypatch, gpu=False, versions={"torch": "2.9.0+cpu", "paddlepaddle": "3.3.1"})
+    setup()
+    assert capsys.readouterr().out.startswith("torch 2.9.0 is installed; the book's outputs come from torch 2.13.0")
+
+
+def test_setup_on_colab_with_the_pins_and_no_gpu_prints_nothing(
+    devices: Devices, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _colab_setup(monkeypatch, gpu=False, versions={"torch": "2.13.0+cpu", "paddlepaddle": "3.3.1"})
+    setup()
+    assert capsys.readouterr().out == ""
+
+
 # ----------------------------------------------------------------------------- quiet
 
 
@@ -147,8 +263,8 @@ def test_quiet_swallows_warnings() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with quiet():
-            warnings.warn("hidden", UserWarning)
-        warnings.warn("visible", UserWarning)
+            warnings.warn("hidden", UserWarning, stacklevel=1)
+        warnings.warn("visible", UserWarning, stacklevel=1)
     assert [str(w.message) for w in caught] == ["visible"]
 
 
