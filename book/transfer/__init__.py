@@ -10,10 +10,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
-
 from book.transfer import registry, rules  # noqa: F401  (rules register on import)
 from book.transfer.copying import copy_weights, paddle_tensors, torch_tensors
 from book.transfer.pairing import CONTAINERS, pairs_of, params_of
@@ -76,22 +72,3 @@ __all__ = [
     "transpose",
 ]
 
-
-class _Package(types.ModuleType):
-    """``book.transfer._RULES`` reads and rebinds the registry's table, so that a test may swap it
-    (``monkeypatch.setattr(book.transfer, "_RULES", copy)``, as tests/unit/conftest.py's ``rules``
-    fixture does) and the registry then uses the copy."""
-
-    @property
-    def _RULES(self) -> dict[type, Entry]:  # noqa: N802  (the table's name)
-        return registry._RULES
-
-    @_RULES.setter
-    def _RULES(self, table: dict[type, Entry]) -> None:  # noqa: N802
-        registry._RULES = table
-
-    def __dir__(self) -> Any:
-        return [*super().__dir__(), "_RULES"]
-
-
-sys.modules[__name__].__class__ = _Package

@@ -44,9 +44,9 @@ def no_figures_left() -> Iterator[None]:
 
 @pytest.fixture
 def rules(monkeypatch: pytest.MonkeyPatch) -> dict[type, Any]:
-    """A private copy of book.transfer's rule table: rules that a test registers vanish after it."""
-    from book import transfer
+    """A private copy of the transfer rule table: rules that a test registers vanish after it."""
+    from book.transfer import registry
 
-    table = dict(transfer._RULES)
-    monkeypatch.setattr(transfer, "_RULES", table)
+    table = dict(registry._RULES)
+    monkeypatch.setattr(registry, "_RULES", table)
     return table
