@@ -71,4 +71,3 @@ __all__ = [
     "torch_tensors",
     "transpose",
 ]
-

@@ -12,6 +12,7 @@ from rule_checks import assert_mismatch_copies_nothing
 
 from book.tensors import random_array, to_numpy
 from book.transfer import TRANSPOSE, Param, copy_weights
+from book.transfer.rules.linear import ROW
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -24,6 +25,22 @@ def test_linear_copies_its_weight_transposed_and_computes_alike(bias: bool) -> N
     np.testing.assert_array_equal(p.weight.numpy(), t.weight.detach().numpy().T)
     x = random_array(4, 3)
     np.testing.assert_allclose(to_numpy(p(paddle.to_tensor(x))), to_numpy(t(torch.tensor(x))), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_bilinear_copies_its_bias_as_a_row_and_computes_alike(bias: bool) -> None:
+    t, p = torch.nn.Bilinear(3, 4, 5, bias=bias), paddle.nn.Bilinear(3, 4, 5, bias_attr=None if bias else False)
+    params = copy_weights(t, p)
+    assert params == [Param("weight", "weight"), *([Param("bias", "bias", ROW)] if bias else [])]
+    if bias:
+        np.testing.assert_array_equal(p.bias.numpy(), t.bias.detach().numpy()[None, :])
+    x1, x2 = random_array(6, 3, seed=1), random_array(6, 4, seed=2)
+    p_out = p(paddle.to_tensor(x1), paddle.to_tensor(x2))
+    np.testing.assert_allclose(to_numpy(p_out), to_numpy(t(torch.tensor(x1), torch.tensor(x2))), rtol=1e-5, atol=1e-5)
+
+
+def test_bilinear_bias_on_one_side_only_is_refused() -> None:
+    assert_mismatch_copies_nothing(torch.nn.Bilinear(3, 4, 5, bias=False), paddle.nn.Bilinear(3, 4, 5), "bias")
 
 
 PAIRS = {

@@ -1,8 +1,10 @@
-"""Rules of Linear, Identity, Flatten and the dropout family.
+"""Rules of Linear, Bilinear, Identity, Flatten and the dropout family.
 
-Linear is the one layer here with weights: Paddle stores its weight as (in_features, out_features),
-the transpose of torch's (out_features, in_features), hence the ``TRANSPOSE`` layout. The others
-have none, and their line maps each torch setting to its Paddle attribute.
+Linear and Bilinear have weights. Paddle stores Linear's weight as (in_features, out_features), the
+transpose of torch's (out_features, in_features), hence the ``TRANSPOSE`` layout. Bilinear's weight
+has the same (out, in1, in2) layout in both, but Paddle's bias is a (1, out) row where torch's is a
+vector of length out: the ``ROW`` layout below. The other layers have no weights, and their one line
+maps each torch setting to its Paddle attribute.
 
 Dropout layers draw different random masks in the two frameworks, so a check compares them
 statistically (:mod:`book.stochastic`); the rules make sure the settings mean the same: the drop
@@ -21,6 +23,7 @@ import torch
 
 from book.transfer.registry import (
     TRANSPOSE,
+    Layout,
     Param,
     optional_param,
     register,
@@ -33,6 +36,16 @@ from book.transfer.registry import (
 def _linear(torch_layer: Any, paddle_layer: Any) -> list[Param]:
     """Linear: weight transposed in Paddle, optional bias; the sizes are checked by the weight's shape."""
     return [Param("weight", "weight", TRANSPOSE), *optional_param(torch_layer, paddle_layer)]
+
+
+#: Bilinear's bias: a vector of length out in torch, a (1, out) row in Paddle.
+ROW = Layout("row", lambda array: array.reshape(1, -1), lambda array, shape: array.reshape(shape))
+
+
+@register(torch.nn.Bilinear, paddle.nn.Bilinear)
+def _bilinear(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """Bilinear: y = x1ᵀ W x2 + b; same (out, in1, in2) weight, bias a row in Paddle; sizes checked by shape."""
+    return [Param("weight", "weight"), *optional_param(torch_layer, paddle_layer, layout=ROW)]
 
 
 register_settings(torch.nn.Identity, paddle.nn.Identity)
