@@ -34,6 +34,9 @@ PAIRS = {
     "mish": lambda: (torch.nn.Mish(), paddle.nn.Mish()),
     "hardswish": lambda: (torch.nn.Hardswish(), paddle.nn.Hardswish()),
     "hardsigmoid": lambda: (torch.nn.Hardsigmoid(), paddle.nn.Hardsigmoid()),
+    "hardshrink": lambda: (torch.nn.Hardshrink(0.3), paddle.nn.Hardshrink(0.3)),
+    "softshrink": lambda: (torch.nn.Softshrink(0.3), paddle.nn.Softshrink(0.3)),
+    "tanhshrink": lambda: (torch.nn.Tanhshrink(), paddle.nn.Tanhshrink()),
     "softmax": lambda: (torch.nn.Softmax(dim=1), paddle.nn.Softmax(axis=1)),
     "softmax last": lambda: (torch.nn.Softmax(dim=-1), paddle.nn.Softmax()),
     "log softmax": lambda: (torch.nn.LogSoftmax(dim=1), paddle.nn.LogSoftmax(axis=1)),
@@ -95,6 +98,11 @@ MISMATCHES = {
         lambda: torch.nn.Softmax(),
         lambda: paddle.nn.Softmax(),
         r"^dim \(Paddle: axis\): torch has None, Paddle has -1$",
+    ),
+    "hardshrink threshold": (
+        lambda: torch.nn.Hardshrink(0.3),
+        lambda: paddle.nn.Hardshrink(),
+        r"^lambd \(Paddle: threshold\): torch has 0.3, Paddle has 0.5$",
     ),
     "prelu channels": (
         lambda: torch.nn.PReLU(3),
