@@ -151,9 +151,9 @@ MISMATCHES = {
         r"^torch.nn.ConvTranspose2d transfers into paddle.nn.Conv2DTranspose, not Conv2D$",
     ),
     "no rule": (
-        lambda: torch.nn.Bilinear(2, 2, 4),
-        lambda: paddle.nn.Bilinear(2, 2, 4),
-        r"^no transfer rule for torch.nn.Bilinear \(rules exist for: .*Conv2d, .*PixelShuffle, .*\)$",
+        lambda: torch.nn.ChannelShuffle(2),
+        lambda: paddle.nn.ChannelShuffle(2),
+        r"^no transfer rule for torch.nn.ChannelShuffle \(rules exist for: .*Conv2d, .*PixelShuffle, .*\)$",
     ),
     "upscale_factor": (
         lambda: torch.nn.PixelShuffle(2),

@@ -303,13 +303,15 @@ def test_a_pairing_error_names_the_first_mismatched_submodule_and_copies_nothing
 
 
 def test_a_built_in_layer_without_a_rule_is_an_error_naming_its_path() -> None:
-    t = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.Tanhshrink()))
-    p = paddle.nn.Sequential(paddle.nn.Linear(2, 3), paddle.nn.Sequential(paddle.nn.Tanh(), paddle.nn.Tanhshrink()))
-    with pytest.raises(TransferError, match=r"^1.1: no transfer rule for torch.nn.Tanhshrink$"):
+    t = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.Tanh(), torch.nn.ChannelShuffle(2)))
+    p = paddle.nn.Sequential(
+        paddle.nn.Linear(2, 3), paddle.nn.Sequential(paddle.nn.Tanh(), paddle.nn.ChannelShuffle(2))
+    )
+    with pytest.raises(TransferError, match=r"^1.1: no transfer rule for torch.nn.ChannelShuffle$"):
         params_of(t, p)
     with pytest.raises(
-        TransferError, match=r"^no transfer rule for torch.nn.Tanhshrink \(rules exist for: .*Conv2d, .*\)$"
+        TransferError, match=r"^no transfer rule for torch.nn.ChannelShuffle \(rules exist for: .*Conv2d, .*\)$"
     ):
-        params_of(torch.nn.Tanhshrink(), paddle.nn.Tanhshrink())
+        params_of(torch.nn.ChannelShuffle(2), paddle.nn.ChannelShuffle(2))
     with pytest.raises(TransferError, match=r"^no transfer rule for torch.nn.Module"):
         params_of(torch.nn.Module(), paddle.nn.Layer())

@@ -213,7 +213,7 @@ def test_a_subclass_gets_the_rule_of_its_nearest_base() -> None:
     np.testing.assert_array_equal(p.weight.numpy(), t.weight.detach().numpy())
     # ReLU6 is a Hardtanh in torch; its own rule comes first in the class hierarchy.
     assert rule_for(torch.nn.ReLU6()) is not rule_for(torch.nn.Hardtanh())
-    assert rule_for(torch.nn.Bilinear(2, 2, 3)) is None
+    assert rule_for(torch.nn.ChannelShuffle(2)) is None
 
 
 def test_the_rule_of_a_subclass_wins(rules: dict[type, Any]) -> None:
