@@ -97,8 +97,11 @@ def compare_training(
         _check_loss(loss)
     params = prepare(torch_module, paddle_module, copy)
     check_skip(params, skip)
-    t_opt = optimizer.for_torch(torch_module.parameters())
-    p_opt = optimizer.for_paddle(paddle_module.parameters())
+    # A module without trainable parameters (BatchNorm(affine=False)) still trains its buffers.
+    t_params = [t for t in torch_module.parameters() if t.requires_grad]
+    p_params = [p for p in paddle_module.parameters() if not p.stop_gradient]
+    t_opt = optimizer.for_torch(t_params) if t_params else None
+    p_opt = optimizer.for_paddle(p_params) if p_params else None
     torch_module.train()
     paddle_module.train()
     t_call, p_call = torch_call or default_call, paddle_call or default_call
@@ -138,8 +141,10 @@ def compare_training(
         result.comparisons += [replace(c, step=step) for c in comparisons]
         if not all(c.ok for c in comparisons):
             break
-        t_opt.step()
-        p_opt.step()
+        if t_opt is not None:
+            t_opt.step()
+        if p_opt is not None:
+            p_opt.step()
         result.comparisons += state_comparisons(torch_module, paddle_module, params, tol, skip, step)
     clear_grads(torch_module, paddle_module)
     return result

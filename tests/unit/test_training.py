@@ -13,7 +13,7 @@ from model_pairs import cnn_batch, paddle_cnn, torch_cnn
 
 from book.equivalence import EquivalenceError, check_training, compare_training
 from book.optimizers import SGD, Adam, AdamW, OptimizerMappingError
-from book.tensors import random_array
+from book.tensors import random_array, to_numpy
 from book.transfer import TransferError
 
 pytestmark = [
@@ -152,3 +152,12 @@ def test_a_failing_step_stops_the_training_and_raises(capsys: pytest.CaptureFixt
         check_training(torch.nn.Linear(3, 2), paddle.nn.Linear(3, 2), random_array(4, 3), random_array(4, 3),
                        copy=False)
     assert capsys.readouterr().out.startswith("FAIL  ")
+
+
+def test_a_layer_without_trainable_parameters_trains_its_buffers(capsys: pytest.CaptureFixture[str]) -> None:
+    t, p = torch.nn.BatchNorm1d(3, affine=False), paddle.nn.BatchNorm1D(3, weight_attr=False, bias_attr=False)
+    batches = [random_array(64, 3, seed=s) * 2 + 1 for s in (1, 2)]
+    check_training(t, p, *batches, optimizer=Adam(lr=0.1), skip=["running_var"])  # Paddle: biased variance
+    line = capsys.readouterr().out
+    assert line.startswith("PASS") and "running_mean" in line
+    assert not np.allclose(to_numpy(t.running_mean), 0)
