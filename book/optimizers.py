@@ -62,14 +62,6 @@ def _decay(weight_decay: float) -> float | None:
     return float(weight_decay) if weight_decay else None
 
 
-def _check_adam(optimizer: Adam | AdamW) -> None:
-    beta1, beta2 = optimizer.betas
-    if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
-        raise ValueError(f"{_settings(optimizer)}: betas must lie in [0, 1)")
-    if optimizer.lr < 0 or optimizer.eps < 0 or optimizer.weight_decay < 0:
-        raise ValueError(f"{_settings(optimizer)}: lr, eps and weight_decay must not be negative")
-
-
 @dataclass(frozen=True)
 class SGD:
     """Stochastic gradient descent as ``torch.optim.SGD``; Paddle's ``SGD``, or ``Momentum`` when ``momentum > 0``.
@@ -119,14 +111,8 @@ class SGD:
 
 
 @dataclass(frozen=True)
-class Adam:
-    """Adam as ``torch.optim.Adam``; Paddle's ``Adam`` with ``beta1, beta2 = betas``, ``epsilon = eps``.
-
-    ``weight_decay`` is coupled L2 regularisation in both (``grad + wd * w`` before the moments),
-    not AdamW's decoupled decay. Paddle places epsilon as ``sqrt(v) + eps * sqrt(1 - beta2^t)``
-    after folding the bias corrections into the learning rate, which equals torch's
-    ``sqrt(v_hat) + eps``; the same ``eps`` is passed.
-    """
+class _AdamSettings:
+    """The settings Adam and AdamW share, their checks, and the arguments each framework spells them with."""
 
     lr: float = 1e-3
     betas: tuple[float, float] = (0.9, 0.999)
@@ -135,25 +121,49 @@ class Adam:
     amsgrad: bool = False
 
     def __post_init__(self) -> None:
-        _check_adam(self)
+        beta1, beta2 = self.betas
+        if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
+            raise ValueError(f"{self}: betas must lie in [0, 1)")
+        if self.lr < 0 or self.eps < 0 or self.weight_decay < 0:
+            raise ValueError(f"{self}: lr, eps and weight_decay must not be negative")
 
     def __str__(self) -> str:
         return _settings(self)
 
-    def for_torch(self, params: Iterable[torch.Tensor]) -> torch.optim.Optimizer:
-        return torch.optim.Adam(
-            params, lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay, amsgrad=self.amsgrad
-        )
+    def _torch_kwargs(self) -> dict[str, Any]:
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "amsgrad": self.amsgrad}
 
-    def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
-        return paddle.optimizer.Adam(
-            learning_rate=self.lr, beta1=self.betas[0], beta2=self.betas[1], epsilon=self.eps,
-            parameters=list(parameters), weight_decay=_decay(self.weight_decay), amsgrad=self.amsgrad,
-        )
+    def _paddle_kwargs(self, parameters: Iterable[paddle.Tensor]) -> dict[str, Any]:
+        beta1, beta2 = self.betas
+        return {
+            "learning_rate": self.lr,
+            "beta1": beta1,
+            "beta2": beta2,
+            "epsilon": self.eps,
+            "parameters": list(parameters),
+            "amsgrad": self.amsgrad,
+        }
 
 
 @dataclass(frozen=True)
-class AdamW:
+class Adam(_AdamSettings):
+    """Adam as ``torch.optim.Adam``; Paddle's ``Adam`` with ``beta1, beta2 = betas``, ``epsilon = eps``.
+
+    ``weight_decay`` is coupled L2 regularisation in both (``grad + wd * w`` before the moments),
+    not AdamW's decoupled decay. Paddle places epsilon as ``sqrt(v) + eps * sqrt(1 - beta2^t)``
+    after folding the bias corrections into the learning rate, which equals torch's
+    ``sqrt(v_hat) + eps``; the same ``eps`` is passed.
+    """
+
+    def for_torch(self, params: Iterable[torch.Tensor]) -> torch.optim.Optimizer:
+        return torch.optim.Adam(params, weight_decay=self.weight_decay, **self._torch_kwargs())
+
+    def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
+        return paddle.optimizer.Adam(weight_decay=_decay(self.weight_decay), **self._paddle_kwargs(parameters))
+
+
+@dataclass(frozen=True)
+class AdamW(_AdamSettings):
     """AdamW as ``torch.optim.AdamW``; Paddle's ``AdamW`` (decoupled decay ``w -= lr * wd * w`` in both).
 
     Every parameter decays, biases and normalization weights included, as in torch without
@@ -161,28 +171,17 @@ class AdamW:
     in :class:`Adam`. The default ``weight_decay=1e-2`` is both frameworks' default.
     """
 
-    lr: float = 1e-3
-    betas: tuple[float, float] = (0.9, 0.999)
-    eps: float = 1e-8
     weight_decay: float = 1e-2
-    amsgrad: bool = False
-
-    def __post_init__(self) -> None:
-        _check_adam(self)
-
-    def __str__(self) -> str:
-        return _settings(self)
 
     def for_torch(self, params: Iterable[torch.Tensor]) -> torch.optim.Optimizer:
-        return torch.optim.AdamW(
-            params, lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay, amsgrad=self.amsgrad
-        )
+        return torch.optim.AdamW(params, weight_decay=self.weight_decay, **self._torch_kwargs())
 
     def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
         return paddle.optimizer.AdamW(
-            learning_rate=self.lr, beta1=self.betas[0], beta2=self.betas[1], epsilon=self.eps,
-            parameters=list(parameters), weight_decay=float(self.weight_decay), amsgrad=self.amsgrad,
-            apply_decay_param_fun=None, lr_ratio=None,
+            weight_decay=float(self.weight_decay),
+            apply_decay_param_fun=None,
+            lr_ratio=None,
+            **self._paddle_kwargs(parameters),
         )
 
 
