@@ -163,17 +163,22 @@ def _setting_name(torch_attr: str, paddle_attr: str | None) -> str:
     return torch_attr if public == torch_attr else f"{torch_attr} (Paddle: {public})"
 
 
-def register_settings(torch_type: type, paddle_type: type, **settings: str | Setting) -> Rule:
+def register_settings(
+    torch_type: type, paddle_type: type, *, channel_first: bool = False, **settings: str | Setting
+) -> Rule:
     """Register the rule of a module without weights: each torch setting must equal its Paddle counterpart.
 
     Each keyword is a torch attribute, its value the Paddle attribute name or a :class:`Setting`.
-    Floats are compared up to rounding. Example::
+    Floats are compared up to rounding. ``channel_first=True`` also requires the Paddle layer's
+    default channel-first ``data_format`` (torch's layers have no other). Example::
 
         register_settings(torch.nn.LeakyReLU, paddle.nn.LeakyReLU, negative_slope="_negative_slope")
     """
     table = {name: s if isinstance(s, Setting) else Setting(s) for name, s in settings.items()}
 
     def rule(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+        if channel_first:
+            require_channel_first(paddle_layer)
         for torch_attr, setting in table.items():
             if setting.paddle_attr is None or not hasattr(paddle_layer, setting.paddle_attr):
                 if setting.default is _ABSENT:

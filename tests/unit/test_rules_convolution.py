@@ -80,8 +80,14 @@ def test_copied_conv_computes_like_torch() -> None:
     np.testing.assert_allclose(to_numpy(p(paddle.to_tensor(x))), to_numpy(t(torch.tensor(x))), rtol=1e-5, atol=1e-6)
 
 
-def test_pixel_shuffle_has_no_weights() -> None:
-    assert copy_weights(torch.nn.PixelShuffle(2), paddle.nn.PixelShuffle(2)) == []
+def test_pixel_shuffle_and_unshuffle_have_no_weights_and_compute_alike() -> None:
+    x = random_array(2, 8, 4, 4)
+    for t, p in [
+        (torch.nn.PixelShuffle(2), paddle.nn.PixelShuffle(2)),
+        (torch.nn.PixelUnshuffle(2), paddle.nn.PixelUnshuffle(2)),
+    ]:
+        assert copy_weights(t, p) == []
+        np.testing.assert_array_equal(to_numpy(p(paddle.to_tensor(x))), to_numpy(t(torch.tensor(x))))
 
 
 # ----------------------------------------------------------------------------- conv rules: errors
@@ -160,10 +166,15 @@ MISMATCHES = {
         lambda: paddle.nn.PixelShuffle(3),
         r"^upscale_factor: torch has 2, Paddle has 3$",
     ),
+    "pixel unshuffle factor": (
+        lambda: torch.nn.PixelUnshuffle(2),
+        lambda: paddle.nn.PixelUnshuffle(4),
+        r"^downscale_factor: torch has 2, Paddle has 4$",
+    ),
     "pixel shuffle NHWC": (
         lambda: torch.nn.PixelShuffle(2),
         lambda: paddle.nn.PixelShuffle(2, data_format="NHWC"),
-        r"^data_format: torch has 'NCHW', Paddle has 'NHWC'$",
+        r"^data_format: the Paddle layer is NHWC; torch layers are channel-first",
     ),
 }
 

@@ -60,6 +60,9 @@ POOL_PAIRS = {
         (2, 3, 10),
     ),
     "adaptive max2d": (lambda: (torch.nn.AdaptiveMaxPool2d((2, 3)), paddle.nn.AdaptiveMaxPool2D((2, 3))), (1, 2, 5, 7)),
+    "lp1d": (lambda: (torch.nn.LPPool1d(2, 3), paddle.nn.LPPool1D(2, 3)), (2, 3, 9)),
+    "lp2d stride": (lambda: (torch.nn.LPPool2d(2, 3, stride=1), paddle.nn.LPPool2D(2, 3, stride=1)), (1, 2, 5, 5)),
+    "lp2d stride default": (lambda: (torch.nn.LPPool2d(2, 2), paddle.nn.LPPool2D(2, 2)), (1, 2, 6, 6)),
 }
 
 
@@ -132,6 +135,13 @@ MISMATCHES = {
         r"^return_indices \(Paddle: return_mask\): torch has False, Paddle has True$",
     ),
     "unpool stride": (lambda: torch.nn.MaxUnpool2d(2), lambda: paddle.nn.MaxUnPool2D(2, stride=1), r"^stride: "),
+    "lp norm_type": (lambda: torch.nn.LPPool1d(2, 3), lambda: paddle.nn.LPPool1D(3, 3), r"^norm_type: "),
+    "lp stride": (lambda: torch.nn.LPPool2d(2, 2), lambda: paddle.nn.LPPool2D(2, 2, stride=1), r"^stride: "),
+    "lp padding": (
+        lambda: torch.nn.LPPool2d(2, 3),
+        lambda: paddle.nn.LPPool2D(2, 3, padding=1),
+        r"^padding \(torch's LPPool has none\): torch has \(\(0, 0\), \(0, 0\)\), Paddle has \(\(1, 1\), \(1, 1\)\)$",
+    ),
     "max into avg": (
         lambda: torch.nn.MaxPool2d(2),
         lambda: paddle.nn.AvgPool2D(2),

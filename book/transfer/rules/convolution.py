@@ -1,4 +1,4 @@
-"""Rules of the Convolution chapter: convolutions 1-D to 3-D (plain and transposed) and PixelShuffle.
+"""Rules of the Convolution chapter: convolutions 1-D to 3-D (plain and transposed), PixelShuffle and PixelUnshuffle.
 
 Both frameworks store a convolution's weight in the same layout, so a rule only checks the
 settings and lists ``weight`` and the optional ``bias``.
@@ -18,6 +18,7 @@ from book.transfer.registry import (
     optional_param,
     padding_pairs,
     register,
+    register_settings,
     require_channel_first,
     require_equal,
 )
@@ -53,9 +54,8 @@ for _ndim, _torch_type, _paddle_type in CONVOLUTIONS:
     register(_torch_type, _paddle_type)(partial(_conv, ndim=_ndim))
 
 
-@register(torch.nn.PixelShuffle, paddle.nn.PixelShuffle)
-def _pixel_shuffle(torch_layer: Any, paddle_layer: Any) -> list[Param]:
-    """PixelShuffle has no weights; only the factor and the layout (torch is always NCHW) must agree."""
-    require_equal("upscale_factor", torch_layer.upscale_factor, paddle_layer._upscale_factor)
-    require_equal("data_format", "NCHW", paddle_layer._data_format)
-    return []
+# PixelShuffle and PixelUnshuffle have no weights: the factor must agree, and Paddle's layout be NCHW.
+register_settings(torch.nn.PixelShuffle, paddle.nn.PixelShuffle, upscale_factor="_upscale_factor", channel_first=True)
+register_settings(
+    torch.nn.PixelUnshuffle, paddle.nn.PixelUnshuffle, downscale_factor="_downscale_factor", channel_first=True
+)

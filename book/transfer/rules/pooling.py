@@ -1,4 +1,4 @@
-"""Rules of the Pooling chapter: max, average, adaptive pooling and max unpooling, 1-D to 3-D.
+"""Rules of the Pooling chapter: max, average, adaptive and LP pooling and max unpooling, 1-D to 3-D.
 
 Pooling has no weights, so each rule only checks the settings and returns ``[]``. The number of
 spatial dimensions is passed to each rule explicitly (``partial(_max_pool, ndim=2)``).
@@ -94,6 +94,26 @@ def _max_unpool(torch_layer: Any, paddle_layer: Any, *, ndim: int) -> list[Param
     return []
 
 
+def _lp_pool(torch_layer: Any, paddle_layer: Any, *, ndim: int) -> list[Param]:
+    """LPPool 1-D and 2-D: no weights. torch's has no padding (Paddle's must be 0); a stride of None
+    means the kernel size in both, though Paddle's LPPool2D stores the kernel size where torch keeps None."""
+    require_channel_first(paddle_layer)
+    require_equal("norm_type", float(torch_layer.norm_type), float(paddle_layer.norm_type))
+    kernel = as_tuple(torch_layer.kernel_size, ndim)
+    require_equal("kernel_size", kernel, as_tuple(paddle_attr(paddle_layer, "ksize", "kernel_size"), ndim))
+    t_stride, p_stride = torch_layer.stride, paddle_layer.stride
+    require_equal(
+        "stride",
+        kernel if t_stride is None else as_tuple(t_stride, ndim),
+        kernel if p_stride is None else as_tuple(p_stride, ndim),
+    )
+    require_equal(
+        "padding (torch's LPPool has none)", padding_pairs(0, ndim), padding_pairs(paddle_layer.padding, ndim)
+    )
+    require_equal("ceil_mode", torch_layer.ceil_mode, paddle_layer.ceil_mode)
+    return []
+
+
 POOLING: tuple[tuple[int, type, type, Any], ...] = tuple(
     entry
     for ndim, t, p in ((1, "1d", "1D"), (2, "2d", "2D"), (3, "3d", "3D"))
@@ -104,6 +124,10 @@ POOLING: tuple[tuple[int, type, type, Any], ...] = tuple(
         (ndim, getattr(torch.nn, f"AdaptiveMaxPool{t}"), getattr(paddle.nn, f"AdaptiveMaxPool{p}"), _adaptive_pool),
         (ndim, getattr(torch.nn, f"MaxUnpool{t}"), getattr(paddle.nn, f"MaxUnPool{p}"), _max_unpool),
     )
+)
+POOLING += (
+    (1, torch.nn.LPPool1d, paddle.nn.LPPool1D, _lp_pool),
+    (2, torch.nn.LPPool2d, paddle.nn.LPPool2D, _lp_pool),
 )
 for _ndim, _torch_type, _paddle_type, _rule in POOLING:
     register(_torch_type, _paddle_type)(partial(_rule, ndim=_ndim))
