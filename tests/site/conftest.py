@@ -84,7 +84,8 @@ def chapter_pages() -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize ``chapter`` over the chapters, ``other_page`` over the other pages."""
     if "chapter" in metafunc.fixturenames:
-        metafunc.parametrize("chapter", chapter_pages())
+        # session scope: the tests of one chapter share one loaded page (see chapter_page)
+        metafunc.parametrize("chapter", chapter_pages(), scope="session")
     if "other_page" in metafunc.fixturenames:
         chapters = chapter_pages()
         metafunc.parametrize("other_page", [p for p in book_pages() if p not in chapters])
@@ -221,13 +222,12 @@ class Site:
         """A new tab of *context* whose errors are recorded."""
         return self.log.watch(context.new_page())
 
-    def open(
-        self, page: str, query: str = "", context: BrowserContext | None = None, **options: Any
-    ) -> Page:
-        """Open a book page in *context* (default: a new one made with *options*)."""
+    def open(self, page: str, query: str = "", context: BrowserContext | None = None, **options: Any) -> Page:
+        """Open a book page in *context* (default: a new one made with *options*); wait for its math."""
         context = context or self.new_context(**options)
         tab = self.new_page(context)
         tab.goto(self.url(page, query))
+        wait_ready(tab)
         return tab
 
     def assert_no_errors(self) -> None:
@@ -247,6 +247,42 @@ class Site:
             context.close()
 
 
+#: Resolves when MathJax has typeset the page (the page's own readiness, not network idle).
+READY_JS = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  return "ready";
+}"""
+
+
+def wait_ready(page: Page) -> None:
+    """Wait until the page has typeset its formulas (a no-op without JavaScript)."""
+    page.evaluate(READY_JS)
+
+
+@pytest.fixture(scope="session")
+def shared_site(browser: Browser, base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A Site whose pages live for the whole session (one loaded page per chapter)."""
+    site = Site(browser=browser, base_url=base_url, log=ErrorLog(), tmp_path=tmp_path_factory.mktemp("shared"))
+    try:
+        yield site
+    finally:
+        site.close()
+
+
+@pytest.fixture(scope="session")
+def chapter_page(shared_site: Site, chapter: str) -> Page:
+    """The chapter, loaded once at 1400 px in its own context; tests resize it rather than reload."""
+    return shared_site.open(chapter)
+
+
+@pytest.fixture
+def shared(shared_site: Site) -> Iterator[Site]:
+    """The shared Site, with the errors its pages log during the test reported at the end."""
+    shared_site.log.errors.clear()
+    yield shared_site
+    shared_site.assert_no_errors()
+
+
 @pytest.fixture
 def site(browser: Browser, base_url: str, tmp_path: Path) -> Iterator[Site]:
     """Open pages of the site.
@@ -260,4 +296,3 @@ def site(browser: Browser, base_url: str, tmp_path: Path) -> Iterator[Site]:
     finally:
         site.close()
     site.assert_no_errors()
-

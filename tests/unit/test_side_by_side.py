@@ -142,8 +142,8 @@ def test_wrap_pairs_wraps_in_place() -> None:
     kinds = [type(child).__name__ for child in section.children]
     assert kinds == ["title", "paragraph", "container", "paragraph", "container"]
     pair1, pair2 = pairs_in(doc)
-    assert pair1["classes"] == ["fw-pair", "full-width"]
-    assert list(pair1.children) == [a, b] and list(pair2.children) == [c, d]
+    assert pair1["classes"] == ["fw-pair"]
+    assert list(pair1.children)[:2] == [a, b] and list(pair2.children)[:2] == [c, d]
     assert a.parent is pair1 and pair1.parent is section
 
 
@@ -165,51 +165,90 @@ def test_wrap_pair_requires_siblings() -> None:
         sbs.wrap_pair(a, b)
 
 
-# --- the switch -------------------------------------------------------------------------------
+# --- the switch, the notes, Chinese terms, figures ---------------------------------------------
 
 
 def test_switch_html() -> None:
-    switch = sbs.make_switch()
-    assert isinstance(switch, nodes.raw) and switch["format"] == "html"
-    html = switch.astext()
+    html = sbs.SWITCH_HTML
     assert 'role="group"' in html and 'aria-label="Framework"' in html
-    assert " hidden>" in html  # shown by the script only
+    assert "hidden" not in html  # in the page from the start: no layout shift when the script runs
     for value, name in [("both", "Both"), ("pytorch", "PyTorch"), ("paddle", "Paddle")]:
         assert f'data-fw="{value}"' in html and f">{name}</button>" in html
     assert html.count("aria-pressed=") == 3
+    assert sbs.SWITCH_TEMPLATE_SOURCE.startswith("{% if fw_switch %}")
 
 
-def test_insert_switch_after_title() -> None:
-    doc = document(para(), cell(0))
-    switch = sbs.insert_switch(doc)
-    section = doc[0]
-    assert isinstance(section[0], nodes.title)
-    assert section[1] is switch
-
-
-def test_insert_switch_without_title() -> None:
-    doc = document(para(), title=None)
-    switch = sbs.insert_switch(doc, nodes.raw("", "<div></div>", format="html"))
-    assert doc[0] is switch
-
-
-def test_apply_inserts_one_switch_only_with_pairs() -> None:
-    doc = document(cell(1, "pytorch"), cell(2, "paddle"), cell(3, "pytorch"), cell(4, "paddle"))
+def test_a_pair_holds_its_cells_then_two_notes() -> None:
+    doc = document(cell(1, "pytorch"), cell(2, "paddle"))
     assert sbs.apply_side_by_side(doc, "doc") == []
-    switches = [n for n in doc.findall(nodes.raw) if sbs.SWITCH_CLASS in n.astext()]
-    assert len(switches) == 1 and doc[0][1] is switches[0]
-    assert len(pairs_in(doc)) == 2
+    [pair] = pairs_in(doc)
+    assert pair["classes"] == [sbs.PAIR_CLASS]  # not full-width: the contents sidebar never folds
+    assert [c["cell_index"] for c in pair.children[:2]] == [1, 2]
+    notes = [n.astext() for n in pair.children[2:]]
+    assert 'data-hidden="pytorch"' in notes[0] and 'data-hidden="paddle"' in notes[1]
+    assert all("Show both" in n and sbs.NOTE_CLASS in n for n in notes)
+    assert sbs.has_pairs(doc) and not sbs.has_pairs(document(para()))
 
-    plain = document(para(), cell(1))
-    assert sbs.apply_side_by_side(plain) == []
-    assert not list(plain.findall(nodes.raw))
+
+def test_page_has_switch() -> None:
+    doc = document(cell(1, "pytorch"), cell(2, "paddle"))
+    sbs.apply_side_by_side(doc)
+    assert sbs.page_has_switch(doc, "chapters/conv", "chapters/intro")
+    assert sbs.page_has_switch(document(para()), "chapters/intro", "chapters/intro")
+    assert not sbs.page_has_switch(document(para()), "chapters/appendix", "chapters/intro")
+    assert not sbs.page_has_switch(None, "search", "chapters/intro")
 
 
-def test_apply_reports_problems_and_still_wraps_good_pairs() -> None:
-    doc = document(cell(1, "pytorch"), cell(2, "paddle"), cell(3, "pytorch"))
-    problems = sbs.apply_side_by_side(doc, "chapters/a.ipynb")
-    assert len(problems) == 1 and "chapters/a.ipynb" in problems[0].message
-    assert len(pairs_in(doc)) == 1 and len(list(doc.findall(nodes.raw))) == 1
+def test_mark_chinese() -> None:
+    code = cell(3)
+    code += nodes.paragraph("", "卷积 in code")
+    doc = document(para("Convolution (卷积) and 飞桨：PyTorch 与飞桨."), code)
+    assert sbs.mark_chinese(doc) == 3
+    marked = [n.astext() for n in doc.findall(nodes.inline) if sbs.CHINESE_CLASS in n["classes"]]
+    assert marked == ["卷积", "飞桨：", "与飞桨"]
+    assert doc[0][1].astext() == "Convolution (卷积) and 飞桨：PyTorch 与飞桨."
+    assert sbs.mark_chinese(doc) == 0  # idempotent
+
+
+def test_figures_without_alt() -> None:
+    with_alt, without = cell(1), cell(2)
+    with_alt += nodes.image(uri="a.png", alt="A grid of cells")
+    without += nodes.image(uri="b.png")
+    problems = sbs.figures_without_alt(document(with_alt, without), "chapters/x.ipynb")
+    assert [p.node["uri"] for p in problems] == ["b.png"]
+    assert "chapters/x.ipynb: code cell 2 (0-based)" in problems[0].message and '"alt"' in problems[0].message
+
+
+def test_switch_goes_into_the_article_header() -> None:
+    config: Any = SimpleNamespace(html_theme_options={})
+    sbs.add_switch_to_header(NO_APP, config)
+    sbs.add_switch_to_header(NO_APP, config)
+    assert config.html_theme_options["article_header_start"] == ["toggle-primary-sidebar.html", sbs.SWITCH_TEMPLATE]
+    config = SimpleNamespace(html_theme_options={"article_header_start": "a.html, b.html"})
+    sbs.add_switch_to_header(NO_APP, config)
+    assert config.html_theme_options["article_header_start"] == ["a.html", "b.html", sbs.SWITCH_TEMPLATE]
+
+
+def test_overlay_templates_drop_fontawesome() -> None:
+    from jinja2 import Environment, TemplateNotFound
+
+    loader = sbs.overlay_templates()
+    source, _, uptodate = loader.get_source(Environment(), sbs.WEBPACK_MACROS)
+    assert "fontawesome.js" not in source and "pydata-sphinx-theme.js" in source and uptodate()
+    assert loader.get_source(Environment(), sbs.SWITCH_TEMPLATE)[0] == sbs.SWITCH_TEMPLATE_SOURCE
+    with pytest.raises(TemplateNotFound):
+        loader.get_source(Environment(), "layout.html")
+
+
+def test_install_templates_once() -> None:
+    templates = SimpleNamespace(loaders=["theme"], templatepathlen=0)
+    app: Any = SimpleNamespace(builder=SimpleNamespace(templates=templates))
+    sbs.install_templates(app)
+    sbs.install_templates(app)
+    assert isinstance(templates.loaders[0], sbs.OverlayLoader) and templates.loaders[1:] == ["theme"]
+    assert templates.templatepathlen == 1
+    bare: Any = SimpleNamespace(builder=SimpleNamespace())
+    sbs.install_templates(bare)  # not an HTML builder: nothing
 
 
 # --- script de-duplication --------------------------------------------------------------------
@@ -258,8 +297,10 @@ def test_setup_registers_everything() -> None:
     assert meta["parallel_read_safe"] is True and meta["parallel_write_safe"] is True
     assert meta["version"] == sbs.__version__
     assert app.connected["doctree-read"] == [sbs.on_doctree_read]
-    assert app.connected["config-inited"] == [sbs.add_static_path]
-    for event in ("env-purge-doc", "env-merge-info", "env-get-outdated", "html-page-context"):
+    assert app.connected["config-inited"] == [sbs.add_static_path, sbs.add_switch_to_header]
+    assert app.connected["builder-inited"] == [sbs.install_templates]
+    assert app.connected["html-page-context"] == [sbs.on_html_page_context]
+    for event in ("env-purge-doc", "env-merge-info", "env-get-outdated"):
         assert event in app.connected
     assert app.css == ["side_by_side.css"]
     assert app.js == [("side_by_side.js", {})]  # no defer / async: runs before first paint
@@ -325,12 +366,3 @@ def test_env_purge_and_merge() -> None:
     assert sbs.broken_docs(env) == {"a", "b", "c"}
     sbs.on_env_purge_doc(NO_APP, env, "a")
     assert sbs.broken_docs(env) == {"b", "c"}
-
-
-def test_a_pair_is_marked_full_width_for_the_theme() -> None:
-    pytorch_cell = nodes.container(nb_element="cell_code", classes=["cell", "tag_pytorch"])
-    paddle_cell = nodes.container(nb_element="cell_code", classes=["cell", "tag_paddle"])
-    section = nodes.section()
-    section += [pytorch_cell, paddle_cell]
-    pair = sbs.wrap_pair(pytorch_cell, paddle_cell)
-    assert pair["classes"] == [sbs.PAIR_CLASS, sbs.WIDE_CLASS]
