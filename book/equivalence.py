@@ -33,13 +33,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import paddle
 import torch
 
 from book.calling import Call, default_call, function_input_names, layer_input_names
 from book.calling import input_names as name_inputs
 from book.checking import check_skip, clear_grads, pair_label, param_grads, prepare, run_pair, state_comparisons
-from book.results import FLOAT32, CheckResult, Comparison, EquivalenceError, Tolerance, report
+from book.results import FLOAT32, CheckResult, Comparison, EquivalenceError, Tolerance, compare_arrays, report
+from book.tensors import to_numpy
 from book.training import check_training, compare_training
 from book.transfer import params_of
 
@@ -51,10 +53,12 @@ __all__ = [
     "Tolerance",
     "check_functions",
     "check_layers",
+    "check_reference",
     "check_state",
     "check_training",
     "compare_functions",
     "compare_layers",
+    "compare_reference",
     "compare_state",
     "compare_training",
 ]
@@ -118,6 +122,13 @@ def compare_state(
     return result
 
 
+def compare_reference(label: str, expected: Any, tol: Tolerance = FLOAT32, **results: Any) -> CheckResult:
+    """Compare each named result with one reference (see :func:`check_reference`); returns the result."""
+    reference = np.asarray(expected)
+    comparisons = [compare_arrays(name, reference, to_numpy(value), tol) for name, value in results.items()]
+    return CheckResult(label, [tuple(reference.shape)], tol, comparisons)
+
+
 def _name(fn: Callable[..., Any]) -> str:
     name = getattr(fn, "__name__", type(fn).__name__)
     return "function" if name == "<lambda>" else name
@@ -148,6 +159,19 @@ def check_functions(torch_fn: Callable[..., Any], paddle_fn: Callable[..., Any],
     goes into a lambda. Otherwise as :func:`check_layers`.
     """
     report(compare_functions(torch_fn, paddle_fn, *inputs, **options))
+
+
+def check_reference(label: str, expected: Any, tol: Tolerance = FLOAT32, **results: Any) -> None:
+    """Compare each framework's result with a reference computed another way (NumPy, a formula).
+
+    A check between the two frameworks passes when both are wrong alike; this one does not::
+
+        check_reference("conv1d vs np.convolve", np.convolve(a, v, "valid"), torch=t_out, paddle=p_out)
+
+    Each keyword names a result (a tensor or array of the reference's shape). Prints one PASS or
+    FAIL line and raises :class:`EquivalenceError` on a mismatch.
+    """
+    report(compare_reference(label, expected, tol, **results))
 
 
 def check_state(torch_layer: torch.nn.Module, paddle_layer: paddle.nn.Layer, **options: Any) -> None:

@@ -18,6 +18,7 @@ from book.equivalence import (
     Tolerance,
     check_functions,
     check_layers,
+    check_reference,
     check_state,
     check_training,
     compare_functions,
@@ -430,7 +431,11 @@ def test_nested_inputs_are_named_by_their_path() -> None:
 def test_scalars_pass_through_and_masks_get_no_gradient() -> None:
     x, mask = random_array(2, 3), np.array([[True, False, True], [False, True, True]])
     result = compare_functions(
-        lambda x, m, k: torch.where(m, x * k, x), lambda x, m, k: paddle.where(m, x * k, x), x, mask, 2.5,
+        lambda x, m, k: torch.where(m, x * k, x),
+        lambda x, m, k: paddle.where(m, x * k, x),
+        x,
+        mask,
+        2.5,
         input_names=["x", "mask", "k"],
     )
     assert result.line() == f"PASS  function vs function: output (2, 3), grad x agree {TOL}"
@@ -454,8 +459,9 @@ def test_nested_and_dict_outputs_compare_every_leaf() -> None:
 
 def test_each_framework_gets_its_own_call(scale_rule: None) -> None:
     x, y = random_array(2, 3, seed=1), random_array(2, 3, seed=2)
-    result = compare_layers(TorchScale(), PaddleScale(), x, y, torch_call=lambda m, a, b: m(b, a),
-                            paddle_call=lambda m, a, b: m(a=b, b=a))
+    result = compare_layers(
+        TorchScale(), PaddleScale(), x, y, torch_call=lambda m, a, b: m(b, a), paddle_call=lambda m, a, b: m(a=b, b=a)
+    )
     assert result.passed
     swapped = compare_layers(TorchScale(), PaddleScale(), x, y, torch_call=lambda m, a, b: m(b, a))
     assert not swapped.passed
@@ -481,12 +487,19 @@ def test_an_lstm_with_initial_states(capsys: pytest.CaptureFixture[str]) -> None
     # Paddle's LSTM is batch-first by default (time_major=False); torch's needs batch_first=True.
     t, p = torch.nn.LSTM(4, 6, num_layers=2, batch_first=True), paddle.nn.LSTM(4, 6, num_layers=2)
     x, h0, c0 = random_array(3, 5, 4), random_array(2, 3, 6, seed=1), random_array(2, 3, 6, seed=2)
-    check_layers(t, p, x, (h0, c0), input_names=["x", ("h0", "c0")],
-                 torch_call=lambda m, x, states: m(x, states),
-                 paddle_call=lambda m, x, states: m(x, initial_states=states))
+    check_layers(
+        t,
+        p,
+        x,
+        (h0, c0),
+        input_names=["x", ("h0", "c0")],
+        torch_call=lambda m, x, states: m(x, states),
+        paddle_call=lambda m, x, states: m(x, initial_states=states),
+    )
     line = capsys.readouterr().out
-    assert line.startswith("PASS  LSTM vs LSTM: output (3, 5, 6), (2, 3, 6), (2, 3, 6), grad x, grad h0, grad c0, "
-                           "grad weight_ih_l0, ")
+    assert line.startswith(
+        "PASS  LSTM vs LSTM: output (3, 5, 6), (2, 3, 6), (2, 3, 6), grad x, grad h0, grad c0, grad weight_ih_l0, "
+    )
     assert "grad bias_hh_l1 agree" in line
     # Without the initial states Paddle starts from zeros, and the final states differ.
     unstated = compare_layers(t, p, x, (h0, c0), paddle_call=lambda m, x, states: m(x))
@@ -497,16 +510,23 @@ def test_an_lstm_with_initial_states(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_cross_entropy_with_int64_targets(capsys: pytest.CaptureFixture[str]) -> None:
     logits, target = random_array(6, 5), np.array([0, 4, 2, 2, 1, 3], dtype=np.int64)
-    check_layers(torch.nn.CrossEntropyLoss(), paddle.nn.CrossEntropyLoss(), logits, target,
-                 input_names=["logits", "target"])
-    check_functions(torch.nn.functional.cross_entropy, paddle.nn.functional.cross_entropy, logits, target,
-                    input_names=["logits", "target"])
+    check_layers(
+        torch.nn.CrossEntropyLoss(), paddle.nn.CrossEntropyLoss(), logits, target, input_names=["logits", "target"]
+    )
+    check_functions(
+        torch.nn.functional.cross_entropy,
+        paddle.nn.functional.cross_entropy,
+        logits,
+        target,
+        input_names=["logits", "target"],
+    )
     assert capsys.readouterr().out.splitlines() == [
         f"PASS  CrossEntropyLoss vs CrossEntropyLoss: output (), grad logits agree {TOL}",
         f"PASS  cross_entropy vs cross_entropy: output (), grad logits agree {TOL}",
     ]
     with pytest.raises(TransferError, match="^ignore_index"):
         compare_layers(torch.nn.CrossEntropyLoss(ignore_index=0), paddle.nn.CrossEntropyLoss(), logits, target)
+
     def off_by_one(a: Any, t: Any) -> Any:
         return paddle.nn.functional.cross_entropy(a, t - 1)
 
@@ -518,3 +538,26 @@ def test_torch_only_buffers_are_not_compared(capsys: pytest.CaptureFixture[str])
     t, p = _batch_norm_pair()
     check_state(t, p, label="fresh")  # num_batches_tracked has no Paddle counterpart
     assert capsys.readouterr().out == f"PASS  fresh: weight, bias, running_mean, running_var agree {TOL}\n"
+
+
+def test_check_reference_passes_both_frameworks_against_numpy(capsys: pytest.CaptureFixture[str]) -> None:
+    a, v = random_array(8), random_array(3, seed=1)
+    expected = np.convolve(a, v, "valid")
+    t_out = torch.nn.functional.conv1d(torch.tensor(a)[None, None], torch.tensor(v).flip(-1)[None, None])
+    p_out = paddle.nn.functional.conv1d(
+        paddle.to_tensor(a)[None, None], paddle.flip(paddle.to_tensor(v), [-1])[None, None]
+    )
+    check_reference("conv1d vs np.convolve", expected, torch=t_out.ravel(), paddle=p_out.flatten())
+    assert (
+        capsys.readouterr().out
+        == "PASS  conv1d vs np.convolve: output (6,), torch, paddle agree (rtol=1e-04, atol=1e-05)\n"
+    )
+
+
+def test_check_reference_fails_when_both_frameworks_are_wrong_alike(capsys: pytest.CaptureFixture[str]) -> None:
+    a, v = random_array(8), random_array(3, seed=1)
+    t_out = torch.nn.functional.conv1d(torch.tensor(a)[None, None], torch.tensor(v)[None, None])  # no flip
+    p_out = paddle.nn.functional.conv1d(paddle.to_tensor(a)[None, None], paddle.to_tensor(v)[None, None])
+    with pytest.raises(EquivalenceError, match=r"^FAIL  no flip: torch: max \|diff\| .*; paddle: max \|diff\|"):
+        check_reference("no flip", np.convolve(a, v, "valid"), torch=t_out.ravel(), paddle=p_out.flatten())
+    assert capsys.readouterr().out.startswith("FAIL  no flip")
