@@ -106,20 +106,20 @@ def check_formula(
     :class:`FormulaMismatch` listing the first disagreements otherwise.
     """
     names = " and ".join(implementations)
-    checked, wrong = 0, []
+    checked, wrong, wrong_settings = 0, [], 0
     for s in settings:
         if not valid(**s):
             continue
         checked += 1
         expected = formula(**s)
-        for name, impl in implementations.items():
-            got = impl(**s)
-            if got != expected:
-                wrong.append(f"{name} gives {got}, formula {expected} for {dict(s)}")
+        misses = [(name, impl(**s)) for name, impl in implementations.items()]
+        misses = [(name, got) for name, got in misses if got != expected]
+        wrong += [f"{name} gives {got}, formula {expected} for {dict(s)}" for name, got in misses]
+        wrong_settings += bool(misses)
     if not checked:
         raise FormulaMismatch("no valid settings to check")
     if wrong:
-        line = f"formula disagrees with {names} on {len(wrong)} of {checked} settings: FAIL"
+        line = f"formula disagrees with {names} on {wrong_settings} of {checked} settings: FAIL"
         print(line)
         raise FormulaMismatch(line + "\n" + "\n".join(wrong[:5]))
     print(f"formula agrees with {names} on {checked} settings: PASS")

@@ -272,3 +272,11 @@ def test_adaptive_bins_against_both_frameworks(devices: Any) -> None:
             p = paddle.nn.functional.adaptive_avg_pool1d(paddle.to_tensor(eye), out).numpy()[:, 0]
             np.testing.assert_allclose(t, expected, rtol=1e-6)
             np.testing.assert_allclose(p, expected, rtol=1e-6)
+
+
+def test_check_formula_counts_a_setting_once_when_both_implementations_miss_it() -> None:
+    with pytest.raises(FormulaMismatch) as error:
+        check_formula(lambda n: n, grid(n=range(3)), torch=lambda n: n + 1, paddle=lambda n: n + 1)
+    lines = str(error.value).splitlines()
+    assert lines[0] == "formula disagrees with torch and paddle on 3 of 3 settings: FAIL"
+    assert len(lines) == 6  # six disagreements, the first five listed
