@@ -561,3 +561,27 @@ def test_check_reference_fails_when_both_frameworks_are_wrong_alike(capsys: pyte
     with pytest.raises(EquivalenceError, match=r"^FAIL  no flip: torch: max \|diff\| .*; paddle: max \|diff\|"):
         check_reference("no flip", np.convolve(a, v, "valid"), torch=t_out.ravel(), paddle=p_out.flatten())
     assert capsys.readouterr().out.startswith("FAIL  no flip")
+
+
+def _packed_lstm(m: Any, x: Any, lengths: Any) -> Any:
+    """torch's way of skipping the padding: pack by length, run, pad again to the input's length."""
+    packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+    out, states = m(packed)
+    out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+    return out, states
+
+
+def test_a_packed_sequence_against_sequence_length(capsys: pytest.CaptureFixture[str]) -> None:
+    x, lengths = random_array(3, 5, 4), np.array([5, 2, 3], dtype=np.int64)
+    t, p = torch.nn.LSTM(4, 6, batch_first=True), paddle.nn.LSTM(4, 6)
+    check_layers(
+        t, p, x, lengths, input_names=["x", "lengths"],
+        torch_call=_packed_lstm, paddle_call=lambda m, x, lengths: m(x, sequence_length=lengths),
+    )
+    assert capsys.readouterr().out.startswith("PASS  LSTM vs LSTM: output (3, 5, 6), (1, 3, 6), (1, 3, 6), grad x,")
+    # Paddle told nothing of the lengths runs over the padding: outputs and final states differ
+    result = compare_layers(
+        t, p, x, lengths, input_names=["x", "lengths"],
+        torch_call=_packed_lstm, paddle_call=lambda m, x, lengths: m(x),
+    )
+    assert not result.passed and "output 0" in result.line()
