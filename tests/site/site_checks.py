@@ -471,10 +471,13 @@ ONE_FRAMEWORK_JS = """(shown) => {
 #: Whether the drawer *selector* is open with links in it; then closes it.
 DRAWER_JS = """(selector) => {
   const d = document.querySelector(selector);
-  const result = {open: !!(d && d.open), links: d ? d.querySelectorAll("a").length : 0};
+  const result = {open: !!(d && d.open), links: d ? d.querySelectorAll("a").length : 0, scrollY: window.scrollY};
   if (d && d.open) d.close();
   return result;
 }"""
+
+#: Scroll to the middle of the page, as a reader halfway through; returns where the page now is.
+MID_PAGE_JS = "() => { window.scrollTo(0, document.documentElement.scrollHeight / 2); return window.scrollY; }"
 
 SIDEBAR_HIDDEN_JS = "() => document.getElementById('pst-primary-sidebar').classList.contains('pst-sidebar-hidden')"
 
@@ -507,6 +510,7 @@ async def _drawers(page: Page, result: dict[str, Any], width: int) -> None:
     """Click ☰ and the contents button at *width* (< 1200) and record whether their drawers opened."""
     await page.evaluate(RESET_JS)
     for toggle, drawer in DRAWERS.items():
+        result[f"{width} {toggle} from"] = await page.evaluate(MID_PAGE_JS)  # opened mid-page
         await click(page, toggle)
         result[f"{width} {toggle}"] = await page.evaluate(DRAWER_JS, drawer)  # and closes it
 
@@ -586,6 +590,7 @@ async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shot
         await click(page, ".primary-toggle")
         navigation["unfolded"] = not await page.evaluate(SIDEBAR_HIDDEN_JS)
         await page.evaluate(RESET_JS)
+        navigation["contents from"] = await page.evaluate(MID_PAGE_JS)  # opened mid-page
         await click(page, ".secondary-toggle")
         navigation["contents"] = await page.evaluate(DRAWER_JS, DRAWERS[".secondary-toggle"])
         await page.evaluate(RESET_JS)

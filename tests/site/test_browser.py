@@ -159,7 +159,8 @@ def test_pairs_stack_on_a_tablet(chapter_report: Report) -> None:
 
 
 def test_drawers_open_on_a_phone_and_a_tablet(chapter_report: Report) -> None:
-    """At 390 and 800 px a click on ☰ and on the contents button opens its drawer, with links.
+    """At 390 and 800 px a click on ☰ and on the contents button, halfway down the page, opens its
+    drawer, with links, and leaves the page where it was.
     (With pydata-sphinx-theme 0.17.1 and sphinx-book-theme 1.3.0 alone, the visible buttons do nothing.)"""
     problems = []
     for step in ("phone 390", "narrow 800"):
@@ -168,6 +169,9 @@ def test_drawers_open_on_a_phone_and_a_tablet(chapter_report: Report) -> None:
             drawer = chapter_report[step][f"{width} {toggle}"]
             if not (drawer["open"] and drawer["links"] > 0):
                 problems.append(f"{width}px: {toggle} opens no drawer with links: {drawer}")
+            moved = drawer["scrollY"] - chapter_report[step][f"{width} {toggle} from"]
+            if abs(moved) > 2:
+                problems.append(f"{width}px: opening {toggle}'s drawer mid-page scrolled the page by {moved} px")
     fail_on(problems, "navigation")
 
 
@@ -178,6 +182,9 @@ def test_navigation_on_a_wide_screen(chapter_report: Report) -> None:
     assert navigation["folded"], "☰ does not fold the sidebar"
     assert navigation["unfolded"], "☰ does not unfold the sidebar"
     assert navigation["contents"]["open"] and navigation["contents"]["links"] > 0, navigation
+    # opened halfway down the page, the drawer leaves the reader where they were
+    moved = navigation["contents"]["scrollY"] - navigation["contents from"]
+    assert abs(moved) <= 2, f"opening the contents drawer scrolled the page by {moved} px"
 
 
 # --- the switch -------------------------------------------------------------------------------
