@@ -1,13 +1,29 @@
 """Helpers that every chapter of *Layers, side by side* imports.
 
 A chapter starts with :func:`book.environment.setup` (seeds, print options, quiet imports,
-device), builds a PyTorch layer and its Paddle counterpart, copies the weights with
-:func:`book.transfer.copy_weights`, and proves the pair equivalent with
-:func:`book.equivalence.check_layers` or :func:`book.equivalence.check_functions`; a layer
-with state (running statistics) with :func:`book.equivalence.check_training`.
-:mod:`book.tensors` prints tensors deterministically, :mod:`book.arithmetic` holds the
-output-size formulas, :mod:`book.figures` draws the figures and :mod:`book.side_by_side`
-is the Sphinx extension for the two-column view on the site.
+device), builds a PyTorch module and its Paddle counterpart, and proves the pair equivalent.
+What a chapter calls, by module:
+
+- :mod:`book.equivalence`: ``check_layers`` (a layer, a container or a whole model: weights
+  copied by the transfer rules, outputs and every gradient compared), ``check_functions``
+  (functional forms), ``check_reference`` (each framework against NumPy or a formula),
+  ``check_training`` (optimizer steps side by side) and ``check_state``; their ``compare_*``
+  twins return the result instead of printing it.
+- :mod:`book.optimizers`: ``SGD``, ``Adam``, ``AdamW`` stated in torch's terms and built in both.
+- :mod:`book.stochastic`: ``check_dropout``, the statistical check of dropout-like layers.
+- :mod:`book.divergence`: ``first_divergence``, the first submodule where two models part.
+- :mod:`book.transfer`: ``copy_weights``, ``to_paddle_state_dict`` / ``to_torch_state_dict``, and
+  the rules, one module per layer family in :mod:`book.transfer.rules` (the place a new chapter
+  adds to; :mod:`book.transfer.rules.normalization` shows how).
+- :mod:`book.tensors` prints tensors deterministically, :mod:`book.arithmetic` holds the
+  output-size formulas and ``check_formula``, :mod:`book.figures` draws the figures, and
+  :mod:`book.environment` has ``paddle_on_cpu`` for device-dependent cells.
+
+Behind them: :mod:`book.calling`, :mod:`book.checking`, :mod:`book.results` and
+:mod:`book.training` (how a check runs), :mod:`book.colab` (the Colab bootstrap and Paddle's
+install), :mod:`book.notebooks` (``make execute``), and the Sphinx extensions
+:mod:`book.side_by_side` (the two-column view) and :mod:`book.offline_math` (MathJax served by
+the site).
 
 Importing this package imports neither framework: :func:`setup` does that, quietly.
 """
