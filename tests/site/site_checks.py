@@ -18,7 +18,6 @@ This is a module of its own, not part of conftest.py, so that test_browser.py ca
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +33,6 @@ from playwright.async_api import (
     Page,
     Request,
     Response,
-    Route,
     async_playwright,
 )
 from playwright.async_api import (
@@ -53,10 +51,6 @@ STORAGE_KEY = "layers-sbs-fw"
 #: A chapter's cold load finds SAVED_FW saved by an earlier visit and comes from a ``?fw=LINK_FW`` link.
 SAVED_FW, LINK_FW = "paddle", "pytorch"
 DRAWERS = {".primary-toggle": "#pst-primary-sidebar-modal", ".secondary-toggle": "#pst-secondary-sidebar-modal"}
-#: Added once a chapter's load is measured: the reader's end states without the animation between
-#: them. A folding sidebar animates its width for 0.25 s, and every frame of that re-lays out a
-#: 40,000 px page (about half the CPU time of the navigation checks).
-NO_TRANSITIONS_CSS = "*, *::before, *::after { transition: none !important; }"
 
 
 # --- what was recorded ------------------------------------------------------------------------
@@ -168,18 +162,22 @@ class Site:
         options.setdefault("viewport", WIDE)
         context = await self.browser.new_context(**options)
         # Hermetic: the site must work offline (MathJax included), so nothing may be fetched from
-        # elsewhere; such a request is blocked and reported. Nothing of the site itself is routed.
-        await context.route(re.compile("^(?!" + re.escape(self.base_url) + ")"), self._block_external)
+        # elsewhere; such a request is reported (and fails: no host name resolves in this browser,
+        # conftest.CHROMIUM_ARGS). Watched, not routed: routing would pause every request of the
+        # site on its way through Playwright and turn the HTTP cache off.
+        context.on("request", self._check_request)
         return context
 
-    async def _block_external(self, route: Route) -> None:
+    def _check_request(self, request: Request) -> None:
+        url = request.url
+        if url.startswith(self.base_url) or url.split(":", 1)[0] in ("data", "blob", "about"):
+            return
         try:
-            logs = [self._logs[route.request.frame.page]]
+            logs = [self._logs[request.frame.page]]
         except Exception:  # noqa: BLE001 - a request of no page of ours (a worker): report it everywhere
             logs = list(self._logs.values())
         for log in logs:
-            log.errors.append(f"external request (the site must work offline): {route.request.url}")
-        await route.abort()
+            log.errors.append(f"external request (the site must work offline): {url}")
 
     async def open(self, context: BrowserContext, page: str, query: str = "", ready: bool = True) -> Tab:
         """Load *page* in a new tab of *context*; wait until it is *ready* (see ``wait_ready``)."""
@@ -289,18 +287,27 @@ def pair_problems(layout: dict[str, Any], width: int) -> list[str]:
 
 # --- acting on a page -------------------------------------------------------------------------
 
-#: Back to the top of the page, drawers closed, primary sidebar shown, nothing focused.
-RESET_JS = """() => {
+#: Back to the top of the page, drawers closed, primary sidebar shown, nothing focused. Only what is
+#: not so already is changed: each change of a drawer's or the sidebar's state costs a full style
+#: recalculation of a 30,000-element page.
+RESET_BODY = """
   document.querySelectorAll("dialog[open]").forEach((d) => d.close());
-  document.getElementById("pst-primary-sidebar")?.classList.remove("pst-sidebar-hidden");
-  document.activeElement?.blur?.();
-  window.scrollTo(0, 0);
-}"""
+  const primary = document.getElementById("pst-primary-sidebar");
+  if (primary && primary.classList.contains("pst-sidebar-hidden")) primary.classList.remove("pst-sidebar-hidden");
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur?.();
+  if (window.scrollY || window.scrollX) window.scrollTo(0, 0);
+"""
+RESET_JS = "() => {" + RESET_BODY + "}"
+
+#: Waits two frames: a resize's handlers have run.
+SETTLE_BODY = "await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));"
 
 #: Where a reader would click the first visible element of *selector* (inside ``window[within]`` if
 #: given), once nothing on the page is moving, scrolled into view first if *scroll*; an error if it
-#: is hidden, off screen or covered.
-CLICK_TARGET_JS = """async ({selector, within, scroll}) => {
+#: is hidden, off screen or covered. With *midPage*, the page is first scrolled to its middle (as a
+#: reader halfway through) and ``from`` is where it then is.
+CLICK_TARGET_JS = """async ({selector, within, scroll, midPage}) => {
+  const from = midPage ? (window.scrollTo(0, document.documentElement.scrollHeight / 2), window.scrollY) : null;
   // what moves (a sidebar folding) moves the button: wait for the page's finite animations first
   const moving = document.getAnimations().filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
   await Promise.all(moving.map((a) => a.finished.catch(() => null)));
@@ -318,14 +325,17 @@ CLICK_TARGET_JS = """async ({selector, within, scroll}) => {
   const hit = document.elementFromPoint(x, y);
   const what = hit ? hit.className || hit.tagName : null;
   if (!hit || !el.contains(hit)) return {error: `${selector} is covered by ${what}`};
-  return {x, y, anchorTop: window.__anchor ? window.__anchor.getBoundingClientRect().top : null};
+  return {x, y, from, anchorTop: window.__anchor ? window.__anchor.getBoundingClientRect().top : null};
 }"""
 
 
-async def click(page: Page, selector: str, within: str | None = None, scroll: bool = True) -> dict[str, Any]:
+async def click(
+    page: Page, selector: str, within: str | None = None, scroll: bool = True, mid_page: bool = False
+) -> dict[str, Any]:
     """Click the visible *selector* with the mouse, as a reader would (see CLICK_TARGET_JS);
-    return where, and where the anchor pair (ANCHOR_JS) was just before."""
-    options = {"selector": selector, "within": within, "scroll": scroll}
+    return where, where the anchor pair (ANCHOR_JS) was just before and, *mid_page*, where the page
+    was scrolled to first."""
+    options = {"selector": selector, "within": within, "scroll": scroll, "midPage": mid_page}
     target: dict[str, Any] = await page.evaluate(CLICK_TARGET_JS, options)
     if "error" in target:
         raise AssertionError(f"{page.url} at {page.viewport_size}: cannot click: {target['error']}")
@@ -339,16 +349,8 @@ async def choose(page: Page, fw: str) -> None:
 
 
 async def resize(page: Page, width: int, height: int = 900) -> None:
-    """Resize the viewport and wait two frames (the page's resize handlers have run)."""
+    """Resize the viewport; the next measurement first waits two frames (SETTLE_BODY)."""
     await page.set_viewport_size({"width": width, "height": height})
-    await page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-async def _both(page: Page) -> None:
-    """Make sure both frameworks are shown (they are, unless a step before failed half-way)."""
-    if await page.evaluate("() => document.documentElement.getAttribute('data-fw')") != "both":
-        await page.evaluate(RESET_JS)
-        await choose(page, "both")
 
 
 # --- measurements -----------------------------------------------------------------------------
@@ -383,7 +385,16 @@ LOAD_JS = r"""async () => {
 #: sideways; how far the page scrolls sideways; with ``overlap``, for a sample of pairs scrolled to
 #: the middle of the screen, what is on top at a grid of points over both cells (below the sticky
 #: header), and whether the on-this-page sidebar is shown; with ``formulas``, every display formula.
-LAYOUT_JS = """({overlap, formulas}) => {
+#: First (with ``settle``) two frames, then RESET_BODY; only ``fw`` if both frameworks are not shown.
+LAYOUT_JS = (
+    """async ({overlap, formulas, settle}) => {
+  if (settle) { """
+    + SETTLE_BODY
+    + """ }"""
+    + RESET_BODY
+    + """
+  const fw = document.documentElement.getAttribute("data-fw");
+  if (fw !== "both") return {fw};
   const box = (el) => { const r = el.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height}; };
   const all = document.querySelectorAll(".fw-pair");
   const pairs = Array.from(all, (pair) => ({
@@ -393,7 +404,7 @@ LAYOUT_JS = """({overlap, formulas}) => {
   const cut = Array.from(document.querySelectorAll(".fw-pair pre"))
     .filter((pre) => pre.checkVisibility() && pre.scrollWidth > pre.clientWidth + 1)
     .map((pre) => pre.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), "").slice(0, 80));
-  const result = {pairs, cut, overflow: document.documentElement.scrollWidth - window.innerWidth};
+  const result = {fw, pairs, cut, overflow: document.documentElement.scrollWidth - window.innerWidth};
   if (overlap) {
     const n = all.length;
     const sample = [...new Set([0, Math.floor(n / 3), Math.floor(n / 2), Math.floor((2 * n) / 3), n - 1])]
@@ -432,6 +443,7 @@ LAYOUT_JS = """({overlap, formulas}) => {
   }
   return result;
 }"""
+)
 
 #: Scroll to the middle of the page; where the switch is, and the viewport.
 SWITCH_MID_PAGE_JS = """() => {
@@ -468,16 +480,15 @@ ONE_FRAMEWORK_JS = """(shown) => {
   };
 }"""
 
-#: Whether the drawer *selector* is open with links in it; then closes it.
-DRAWER_JS = """(selector) => {
+#: Whether the drawer *selector* is open with links in it, and where the page is; then, with *close*,
+#: closes it (each opening and closing of a drawer, the rest of the page inert or no longer, costs a
+#: full style recalculation: the last drawer of the pass is left open, as the context closes next).
+DRAWER_JS = """({selector, close}) => {
   const d = document.querySelector(selector);
   const result = {open: !!(d && d.open), links: d ? d.querySelectorAll("a").length : 0, scrollY: window.scrollY};
-  if (d && d.open) d.close();
+  if (d && d.open && close) d.close();
   return result;
 }"""
-
-#: Scroll to the middle of the page, as a reader halfway through; returns where the page now is.
-MID_PAGE_JS = "() => { window.scrollTo(0, document.documentElement.scrollHeight / 2); return window.scrollY; }"
 
 SIDEBAR_HIDDEN_JS = "() => document.getElementById('pst-primary-sidebar').classList.contains('pst-sidebar-hidden')"
 
@@ -507,12 +518,24 @@ NO_JS_JS = """() => {
 
 
 async def _drawers(page: Page, result: dict[str, Any], width: int) -> None:
-    """Click ☰ and the contents button at *width* (< 1200) and record whether their drawers opened."""
-    await page.evaluate(RESET_JS)
+    """Click ☰, then the contents button, each halfway down the page, at *width* (< 1200), and record
+    whether their drawers opened and where the page was before and after; each is closed again. The
+    page is reset (RESET_BODY) when this is called."""
     for toggle, drawer in DRAWERS.items():
-        result[f"{width} {toggle} from"] = await page.evaluate(MID_PAGE_JS)  # opened mid-page
-        await click(page, toggle)
-        result[f"{width} {toggle}"] = await page.evaluate(DRAWER_JS, drawer)  # and closes it
+        target = await click(page, toggle, mid_page=True)
+        result[f"{width} {toggle} from"] = target["from"]  # opened mid-page
+        result[f"{width} {toggle}"] = await page.evaluate(DRAWER_JS, {"selector": drawer, "close": True})
+
+
+async def _measure_layout(page: Page, overlap: bool, formulas: bool) -> dict[str, Any]:
+    """LAYOUT_JS, after two frames and RESET_BODY, with both frameworks shown (they are, unless a step
+    before failed half-way)."""
+    options = {"overlap": overlap, "formulas": formulas, "settle": True}
+    result: dict[str, Any] = await page.evaluate(LAYOUT_JS, options)
+    if result["fw"] != "both":
+        await choose(page, "both")
+        result = await page.evaluate(LAYOUT_JS, options)
+    return result
 
 
 async def _layout(page: Page, report: Report, width: int, shots: Path, formulas: bool) -> None:
@@ -520,13 +543,40 @@ async def _layout(page: Page, report: Report, width: int, shots: Path, formulas:
     with report.step(f"layout {width}") as layout:
         if page.viewport_size != {"width": width, "height": WIDE["height"]}:
             await resize(page, width)
-        await _both(page)
-        await page.evaluate(RESET_JS)
-        layout.update(await page.evaluate(LAYOUT_JS, {"overlap": True, "formulas": formulas}))
+        layout.update(await _measure_layout(page, overlap=True, formulas=formulas))
         if pair_problems(layout, width):
             path = shots / f"{report.name.replace('/', '-')}-{width}.png"
             await page.screenshot(path=str(path), full_page=True)
             layout["screenshot"] = str(path)
+
+
+#: From mid-page: where the switch is (SWITCH_MID_PAGE_JS); then the middle pair in the middle of
+#: the screen (ANCHOR_JS) and, with *shown*, its one-framework view (ONE_FRAMEWORK_JS); the choice shown.
+MID_PAGE_SWITCH_JS = f"""(shown) => {{
+  const midPage = ({SWITCH_MID_PAGE_JS})();
+  const anchorTop = ({ANCHOR_JS})();
+  const fw = document.documentElement.getAttribute("data-fw");
+  return {{midPage, anchorTop, fw, look: shown ? ({ONE_FRAMEWORK_JS})(shown) : null}};
+}}"""
+
+#: After a click: the page's state (STATE_JS) and, with *shown*, the anchor pair's one-framework view.
+STATE_LOOK_JS = f"""({{key, shown}}) => ({{
+  state: ({STATE_JS})(key), anchorTop: ({ANCHOR_TOP_JS})(), look: shown ? ({ONE_FRAMEWORK_JS})(shown) : null,
+}})"""
+
+#: At 390 px, after the resize: two frames, RESET_BODY, the switch from mid-page, the figures' widths.
+PHONE_JS = (
+    "async () => {"
+    + SETTLE_BODY
+    + RESET_BODY
+    + f"  return {{midPage: ({SWITCH_MID_PAGE_JS})(), figures: ({FIGURE_WIDTHS_JS})()}};\n}}"
+)
+
+#: Set once a chapter's load is measured: the reader's end states without the animation between
+#: them (the page's timeline runs this much faster, CDP Animation.setPlaybackRate). A folding
+#: sidebar animates its width for 0.25 s, and every frame of that re-lays out a 40,000 px page; a
+#: stylesheet that turns transitions off would cost a full style recalculation of its own.
+PLAYBACK_RATE = 1_000_000
 
 
 async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shots: Path) -> Report:
@@ -534,11 +584,12 @@ async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shot
 
     The load comes from a ``?fw=pytorch`` link with Paddle saved, at 1400 px. There, mid-page:
     PyTorch alone (the link's view), then a note's "Show both", and the pairs; the pairs at 1920;
-    at 800 the stacked pairs and the drawers; at 390 the drawers, the switch mid-page and the
-    figures; at 1200 the pairs, the navigation, then the switch's Paddle from mid-page. With an
-    *intro_page*, last: the saved choice in another tab (once for the book: it is the same script
-    on every page). Every view change and resize costs a full layout of a long page, so each is
-    done once, in this order.
+    at 800 the stacked pairs and the drawers; at 390 the switch mid-page, the figures and the
+    drawers; at 1200 the pairs, ☰ folding the sidebar, the switch's Paddle from mid-page, with an
+    *intro_page* the saved choice in another tab (once for the book: it is the same script on every
+    page), and last the contents drawer. Every view change, resize and drawer opening or closing
+    costs a full style recalculation of a long page, so each is done once, in this order (the
+    contents drawer last, left open).
     """
     report = Report(chapter)
     origin = site.base_url.rstrip("/")
@@ -556,31 +607,30 @@ async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shot
     if "load" in report.failed:
         return report
     page = tab.page
-    await page.add_style_tag(content=NO_TRANSITIONS_CSS)
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Animation.setPlaybackRate", {"playbackRate": PLAYBACK_RATE})
 
     with report.step("switch 1400") as switch:
-        switch["mid-page"] = await page.evaluate(SWITCH_MID_PAGE_JS)
-        await page.evaluate(ANCHOR_JS)  # the middle pair, in the middle of the screen
-        switch["pytorch look"] = await page.evaluate(ONE_FRAMEWORK_JS, "pytorch")
+        mid = await page.evaluate(MID_PAGE_SWITCH_JS, LINK_FW)  # the middle pair, in the middle of the screen
+        switch["mid-page"], switch["pytorch look"] = mid["midPage"], mid["look"]
         target = await click(page, '.fw-hidden-note[data-hidden="paddle"] button', within="__anchor")
-        switch["show both"] = await page_state(page)
-        switch["show both moved"] = await page.evaluate(ANCHOR_TOP_JS) - target["anchorTop"]
+        after = await page.evaluate(STATE_LOOK_JS, {"key": STORAGE_KEY, "shown": None})
+        switch["show both"] = after["state"]
+        switch["show both moved"] = after["anchorTop"] - target["anchorTop"]
 
     await _layout(page, report, WIDE["width"], shots, formulas=True)
     await _layout(page, report, 1920, shots, formulas=False)
 
     with report.step("narrow 800") as narrow:
         await resize(page, NARROW["width"], NARROW["height"])
-        await _both(page)
-        await page.evaluate(RESET_JS)
-        narrow.update(await page.evaluate(LAYOUT_JS, {"overlap": False, "formulas": True}))
+        narrow.update(await _measure_layout(page, overlap=False, formulas=True))
         await _drawers(page, narrow, NARROW["width"])
 
     with report.step("phone 390") as phone:
         await resize(page, PHONE["width"], PHONE["height"])
+        measured = await page.evaluate(PHONE_JS)
+        phone["mid-page"], phone["figures"] = measured["midPage"], measured["figures"]
         await _drawers(page, phone, PHONE["width"])
-        phone["mid-page"] = await page.evaluate(SWITCH_MID_PAGE_JS)
-        phone["figures"] = await page.evaluate(FIGURE_WIDTHS_JS)
 
     await _layout(page, report, 1200, shots, formulas=False)
 
@@ -589,20 +639,17 @@ async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shot
         navigation["folded"] = await page.evaluate(SIDEBAR_HIDDEN_JS)
         await click(page, ".primary-toggle")
         navigation["unfolded"] = not await page.evaluate(SIDEBAR_HIDDEN_JS)
-        await page.evaluate(RESET_JS)
-        navigation["contents from"] = await page.evaluate(MID_PAGE_JS)  # opened mid-page
-        await click(page, ".secondary-toggle")
-        navigation["contents"] = await page.evaluate(DRAWER_JS, DRAWERS[".secondary-toggle"])
-        await page.evaluate(RESET_JS)
 
     with report.step("switch 1200 paddle") as switch:
-        await _both(page)
-        switch["mid-page"] = await page.evaluate(SWITCH_MID_PAGE_JS)
-        before = await page.evaluate(ANCHOR_JS)
+        mid = await page.evaluate(MID_PAGE_SWITCH_JS, None)
+        if mid["fw"] != "both":  # a step before failed half-way
+            await choose(page, "both")
+            mid = await page.evaluate(MID_PAGE_SWITCH_JS, None)
+        switch["mid-page"] = mid["midPage"]
         await choose(page, "paddle")
-        switch["paddle"] = await page_state(page)
-        switch["paddle look"] = await page.evaluate(ONE_FRAMEWORK_JS, "paddle")
-        switch["paddle moved"] = switch["paddle look"]["top"] - before
+        after = await page.evaluate(STATE_LOOK_JS, {"key": STORAGE_KEY, "shown": "paddle"})
+        switch["paddle"], switch["paddle look"] = after["state"], after["look"]
+        switch["paddle moved"] = after["look"]["top"] - mid["anchorTop"]
 
     if intro_page:
         with report.step("persistence") as persistence:
@@ -622,6 +669,15 @@ async def collect_chapter(site: Site, chapter: str, intro_page: str | None, shot
             persistence["intro followed"] = await page_state(intro.page)
             await choose(intro.page, "pytorch")  # the intro's switch saves too
             persistence["intro clicked"] = await page_state(intro.page)
+
+    with report.step("contents 1200") as contents:
+        await page.evaluate(RESET_JS)
+        target = await click(page, ".secondary-toggle", mid_page=True)
+        contents["contents from"] = target["from"]  # opened mid-page
+        # left open: the context closes next
+        contents["contents"] = await page.evaluate(
+            DRAWER_JS, {"selector": DRAWERS[".secondary-toggle"], "close": False}
+        )
 
     await context.close()
     return report

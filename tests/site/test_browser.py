@@ -178,12 +178,12 @@ def test_drawers_open_on_a_phone_and_a_tablet(chapter_report: Report) -> None:
 def test_navigation_on_a_wide_screen(chapter_report: Report) -> None:
     """At 1200 px (the two-column width where the contents list is in its drawer, up to 1599 px):
     ☰ folds and unfolds the sidebar, and the contents button opens its drawer."""
-    navigation = chapter_report["navigation 1200"]
+    navigation, contents = chapter_report["navigation 1200"], chapter_report["contents 1200"]
     assert navigation["folded"], "☰ does not fold the sidebar"
     assert navigation["unfolded"], "☰ does not unfold the sidebar"
-    assert navigation["contents"]["open"] and navigation["contents"]["links"] > 0, navigation
+    assert contents["contents"]["open"] and contents["contents"]["links"] > 0, contents
     # opened halfway down the page, the drawer leaves the reader where they were
-    moved = navigation["contents"]["scrollY"] - navigation["contents from"]
+    moved = contents["contents"]["scrollY"] - contents["contents from"]
     assert abs(moved) <= 2, f"opening the contents drawer scrolled the page by {moved} px"
 
 
