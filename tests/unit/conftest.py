@@ -20,6 +20,12 @@ from book.environment import import_frameworks, seed_everything  # noqa: E402
 import_frameworks()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Paddle's BatchNorm warns at every training forward pass (the chapters show it once, on purpose):
+    noise in the unit tests, which train batch norms in many places."""
+    config.addinivalue_line("filterwarnings", "ignore:When training, we now always track global mean and variance")
+
+
 @pytest.fixture(scope="session")
 def devices() -> Devices:
     """The devices of this run, after one book.setup() (imports torch and paddle quietly)."""

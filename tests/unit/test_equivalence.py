@@ -29,11 +29,7 @@ from book.equivalence import (
 from book.tensors import random_array, to_numpy
 from book.transfer import Param, TransferError, copy_weights, register
 
-pytestmark = [
-    pytest.mark.usefixtures("seeded"),
-    # Paddle's BatchNorm warns on every forward pass in training mode; the message is noise here.
-    pytest.mark.filterwarnings("ignore:When training, we now always track global mean and variance"),
-]
+pytestmark = pytest.mark.usefixtures("seeded")
 
 TOL = "(rtol=1e-04, atol=1e-05)"
 INTEGERS = np.array([[1.0, 2.0, -3.0], [0.0, 4.0, 5.0]], dtype=np.float32)

@@ -16,10 +16,7 @@ from book.optimizers import SGD, Adam, AdamW, OptimizerMappingError
 from book.tensors import random_array, to_numpy
 from book.transfer import TransferError
 
-pytestmark = [
-    pytest.mark.usefixtures("seeded"),
-    pytest.mark.filterwarnings("ignore:When training, we now always track global mean and variance"),
-]
+pytestmark = pytest.mark.usefixtures("seeded")
 
 TOL = "(rtol=1e-04, atol=1e-05)"
 CE = (torch.nn.CrossEntropyLoss(), paddle.nn.CrossEntropyLoss())

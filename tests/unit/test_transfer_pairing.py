@@ -24,10 +24,7 @@ from book.transfer import (
     torch_tensors,
 )
 
-pytestmark = [
-    pytest.mark.usefixtures("seeded"),
-    pytest.mark.filterwarnings("ignore:When training, we now always track global mean and variance"),
-]
+pytestmark = pytest.mark.usefixtures("seeded")
 
 
 # ----------------------------------------------------------------------------- single layers (moved)

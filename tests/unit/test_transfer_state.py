@@ -14,10 +14,7 @@ from test_transfer_pairing import PaddleCNN, TorchCNN
 from book.tensors import random_array, to_numpy
 from book.transfer import TransferError, paddle_tensors, to_paddle_state_dict, to_torch_state_dict, torch_tensors
 
-pytestmark = [
-    pytest.mark.usefixtures("seeded"),
-    pytest.mark.filterwarnings("ignore:When training, we now always track global mean and variance"),
-]
+pytestmark = pytest.mark.usefixtures("seeded")
 
 
 class TorchNet(torch.nn.Module):
