@@ -180,8 +180,10 @@ def edge_table(
         if only_differences and r.agrees:
             continue
         cells = [_cell(v) for v in (r.torch_value, r.paddle_value, r.torch_grad, r.paddle_grad)]
-        mark = "" if r.agrees else "  <- " + " and ".join(
-            w for w, ok in (("value", r.value_agrees), ("grad", r.grad_agrees)) if not ok
+        mark = (
+            ""
+            if r.agrees
+            else "  <- " + " and ".join(w for w, ok in (("value", r.value_agrees), ("grad", r.grad_agrees)) if not ok)
         )
         rows.append(f"{point_name(r.x):>7} {' '.join(cells)}{mark}")
     return "\n".join(rows)
