@@ -142,9 +142,10 @@ def compare_edges(
         name = point_name(r.x)
         if name in found - stated:
             what = [w for w, ok in (("value", r.value_agrees), ("grad", r.grad_agrees)) if not ok]
+            verb = "differ" if len(what) > 1 else "differs"
             problems.append(
-                f"{' and '.join(what)} differ at {name} (torch {r.torch_value:.4g}, {r.torch_grad:.4g}; "
-                f"Paddle {r.paddle_value:.4g}, {r.paddle_grad:.4g})"
+                f"{' and '.join(what)} {verb} at {name} (torch f={r.torch_value:.4g}, df={r.torch_grad:.4g}; "
+                f"Paddle f={r.paddle_value:.4g}, df={r.paddle_grad:.4g})"
             )
         elif name in stated - found:
             problems.append(f"agree at {name}, stated to differ")
