@@ -31,6 +31,10 @@ PAIRS = {
     "softplus": lambda: (torch.nn.Softplus(2.0, 5.0), paddle.nn.Softplus(2.0, 5.0)),
     "softsign": lambda: (torch.nn.Softsign(), paddle.nn.Softsign()),
     "silu": lambda: (torch.nn.SiLU(), paddle.nn.Silu()),
+    "silu as SiLU": lambda: (torch.nn.SiLU(inplace=True), paddle.nn.SiLU()),
+    "silu into swish": lambda: (torch.nn.SiLU(), paddle.nn.Swish()),
+    "gelu tanh string": lambda: (torch.nn.GELU("tanh"), paddle.nn.GELU(approximate="tanh")),
+    "log sigmoid": lambda: (torch.nn.LogSigmoid(), paddle.nn.LogSigmoid()),
     "mish": lambda: (torch.nn.Mish(), paddle.nn.Mish()),
     "hardswish": lambda: (torch.nn.Hardswish(), paddle.nn.Hardswish()),
     "hardsigmoid": lambda: (torch.nn.Hardsigmoid(), paddle.nn.Hardsigmoid()),
@@ -114,6 +118,16 @@ MISMATCHES = {
         lambda: torch.nn.ReLU(),
         lambda: paddle.nn.Tanh(),
         r"^torch.nn.ReLU transfers into paddle.nn.ReLU, not Tanh$",
+    ),
+    "gelu tanh string vs exact": (
+        lambda: torch.nn.GELU(),
+        lambda: paddle.nn.GELU(approximate="tanh"),
+        r"^approximate: torch has 'none', Paddle has 'tanh'$",
+    ),
+    "silu into mish": (
+        lambda: torch.nn.SiLU(),
+        lambda: paddle.nn.Mish(),
+        r"^torch.nn.SiLU transfers into paddle.nn.Silu or paddle.nn.Swish, not Mish$",
     ),
     "relu6 into relu": (
         lambda: torch.nn.ReLU6(),

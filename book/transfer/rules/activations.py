@@ -6,7 +6,8 @@ torch's ``inplace`` flag changes no value and is not compared.
 
 Differences worth knowing:
 
-- torch's ``GELU(approximate='tanh'|'none')`` is Paddle's ``GELU(approximate=True|False)``.
+- torch's ``SiLU`` is Paddle's ``Silu`` (``paddle.nn.SiLU`` is the same class) or ``Swish``.
+- torch's ``GELU(approximate='tanh'|'none')`` is Paddle's ``GELU(approximate=True|False)``; Paddle also accepts the strings.
 - torch's ``Softmax(dim=...)`` is Paddle's ``Softmax(axis=...)``; their defaults differ (torch's
   ``dim=None`` picks a dimension from the input's rank, Paddle's ``axis=-1``), so they must be set alike.
 - ``ReLU6`` and ``SELU`` are fixed in torch; Paddle's ``SELU`` stores its scale and alpha, which must be
@@ -54,7 +55,7 @@ register_settings(torch.nn.Sigmoid, paddle.nn.Sigmoid)
 register_settings(torch.nn.Tanh, paddle.nn.Tanh)
 register_settings(torch.nn.Softplus, paddle.nn.Softplus, beta="_beta", threshold="_threshold")
 register_settings(torch.nn.Softsign, paddle.nn.Softsign)
-register_settings(torch.nn.SiLU, paddle.nn.Silu)
+register_settings(torch.nn.LogSigmoid, paddle.nn.LogSigmoid)
 register_settings(torch.nn.Mish, paddle.nn.Mish)
 register_settings(torch.nn.Hardswish, paddle.nn.Hardswish)
 register_settings(torch.nn.Hardsigmoid, paddle.nn.Hardsigmoid)
@@ -63,6 +64,12 @@ register_settings(torch.nn.Softshrink, paddle.nn.Softshrink, lambd="_threshold")
 register_settings(torch.nn.Tanhshrink, paddle.nn.Tanhshrink)
 register_settings(torch.nn.Softmax, paddle.nn.Softmax, dim="_axis")
 register_settings(torch.nn.LogSoftmax, paddle.nn.LogSoftmax, dim="_axis")
+
+
+@register(torch.nn.SiLU, paddle.nn.Silu, paddle.nn.Swish)
+def _silu(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """SiLU: Paddle's ``Silu`` (also spelled ``SiLU``) or its ``Swish``, whose beta is fixed at 1."""
+    return []
 
 
 @register(torch.nn.SELU, paddle.nn.SELU)
