@@ -7,7 +7,8 @@ torch's ``inplace`` flag changes no value and is not compared.
 Differences worth knowing:
 
 - torch's ``SiLU`` is Paddle's ``Silu`` (``paddle.nn.SiLU`` is the same class) or ``Swish``.
-- torch's ``GELU(approximate='tanh'|'none')`` is Paddle's ``GELU(approximate=True|False)``; Paddle also accepts the strings.
+- torch's ``GELU(approximate='tanh'|'none')`` is Paddle's ``GELU(approximate=True|False)``;
+  Paddle also accepts the strings.
 - torch's ``Softmax(dim=...)`` is Paddle's ``Softmax(axis=...)``; their defaults differ (torch's
   ``dim=None`` picks a dimension from the input's rank, Paddle's ``axis=-1``), so they must be set alike.
 - ``ReLU6`` and ``SELU`` are fixed in torch; Paddle's ``SELU`` stores its scale and alpha, which must be
