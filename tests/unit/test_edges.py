@@ -44,7 +44,8 @@ def test_an_unstated_difference_fails_naming_the_point() -> None:
     # ReLU: torch propagates NaN, Paddle returns 0 there.
     passed, line = compare_edges(F.relu, paddle.nn.functional.relu, [1.0, NAN], label="relu")
     assert not passed
-    assert line.startswith("FAIL  relu at 2 edge points: value and grad differ at nan (torch f=nan, df=1; Paddle f=0, df=0)")
+    expected = "FAIL  relu at 2 edge points: value and grad differ at nan (torch f=nan, df=1; Paddle f=0, df=0)"
+    assert line.startswith(expected)
 
 
 def test_a_stated_difference_passes_and_a_vanished_one_fails() -> None:
