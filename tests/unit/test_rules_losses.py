@@ -77,6 +77,13 @@ VALUE_LOSSES = {
     "mse sum": (lambda: (torch.nn.MSELoss(reduction="sum"), paddle.nn.MSELoss(reduction="sum")), False),
     "l1": (lambda: (torch.nn.L1Loss(), paddle.nn.L1Loss()), False),
     "l1 none": (lambda: (torch.nn.L1Loss(reduction="none"), paddle.nn.L1Loss(reduction="none")), False),
+    "smooth l1": (lambda: (torch.nn.SmoothL1Loss(), paddle.nn.SmoothL1Loss()), False),
+    "smooth l1 beta 0.5": (
+        lambda: (torch.nn.SmoothL1Loss(beta=0.5), paddle.nn.SmoothL1Loss(delta=0.5, is_huber=False)),
+        False,
+    ),
+    "huber delta 0.5": (lambda: (torch.nn.HuberLoss(delta=0.5), paddle.nn.HuberLoss(delta=0.5)), False),
+    "kl div": (lambda: (torch.nn.KLDivLoss(reduction="batchmean"), paddle.nn.KLDivLoss(reduction="batchmean")), True),
     "bce": (lambda: (torch.nn.BCELoss(), paddle.nn.BCELoss()), True),
     "bce weight": (lambda: (torch.nn.BCELoss(weight=_t(WEIGHT)), paddle.nn.BCELoss(weight=_p(WEIGHT))), True),
     "bce with logits": (lambda: (torch.nn.BCEWithLogitsLoss(), paddle.nn.BCEWithLogitsLoss()), False),
@@ -163,6 +170,36 @@ MISMATCHES = {
         lambda: paddle.nn.MSELoss(reduction="sum"),
         r"^reduction: torch has 'mean', Paddle has 'sum'$",
     ),
+    "smooth l1 beta against huber delta": (
+        lambda: torch.nn.SmoothL1Loss(beta=0.5),
+        lambda: paddle.nn.SmoothL1Loss(delta=0.5),
+        r"^beta \(Paddle: delta\): torch has 0.5, Paddle has 0.5 with is_huber=True",
+    ),
+    "smooth l1 beta": (
+        lambda: torch.nn.SmoothL1Loss(beta=0.5),
+        lambda: paddle.nn.SmoothL1Loss(delta=2.0, is_huber=False),
+        r"^beta \(Paddle: delta, is_huber=False\): torch has 0.5, Paddle has 2.0$",
+    ),
+    "huber against smooth l1": (
+        lambda: torch.nn.HuberLoss(delta=2.0),
+        lambda: paddle.nn.SmoothL1Loss(delta=2.0, is_huber=False),
+        r"^is_huber \(torch's HuberLoss is the Huber formula\): torch has True, Paddle has False$",
+    ),
+    "huber delta": (
+        lambda: torch.nn.HuberLoss(delta=2.0),
+        lambda: paddle.nn.HuberLoss(),
+        r"^delta: torch has 2.0, Paddle has 1.0$",
+    ),
+    "kl log_target": (
+        lambda: torch.nn.KLDivLoss(log_target=True),
+        lambda: paddle.nn.KLDivLoss(),
+        r"^log_target: torch has True, Paddle has False$",
+    ),
+    "margin": (
+        lambda: torch.nn.MarginRankingLoss(margin=0.5),
+        lambda: paddle.nn.MarginRankingLoss(),
+        r"^margin: torch has 0.5, Paddle has 0.0$",
+    ),
     "mse into l1": (
         lambda: torch.nn.MSELoss(),
         lambda: paddle.nn.L1Loss(),
@@ -176,3 +213,12 @@ def test_mismatch_is_an_error_naming_the_setting_and_copies_nothing(
     make_torch: Any, make_paddle: Any, message: str
 ) -> None:
     assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)
+
+
+def test_margin_ranking_computes_alike() -> None:
+    t, p = torch.nn.MarginRankingLoss(margin=0.3), paddle.nn.MarginRankingLoss(margin=0.3)
+    assert copy_weights(t, p) == []
+    a, b, y = random_array(5), random_array(5, seed=1), np.array([1, -1, 1, 1, -1], dtype=np.float32)
+    np.testing.assert_allclose(
+        to_numpy(p(_p(a), _p(b), _p(y))), to_numpy(t(_t(a), _t(b), _t(y))), rtol=1e-5, atol=1e-6
+    )

@@ -1,4 +1,5 @@
-"""Rules of the loss modules: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss.
+"""Rules of the loss modules: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
+BCEWithLogitsLoss, KLDivLoss and MarginRankingLoss.
 
 Losses have no learnable weights. Their class ``weight`` (and BCEWithLogitsLoss's ``pos_weight``) is a
 setting: the rule compares it value by value (None on both sides, or equal arrays). torch keeps it as
@@ -11,6 +12,14 @@ Paddle's ``axis=1`` and the default ``axis=-1``; a rule cannot see the input's r
 dimensions (N, C, d1, ...) build Paddle's loss with ``axis=1`` (with -1 the check on real inputs then
 fails, as it should). torch reads float targets as class probabilities; Paddle needs
 ``soft_label=True`` for that, which this rule refuses: pair hard int64 labels with ``soft_label=False``.
+(Soft targets are compared as two functions instead, e.g. ``check_training(..., loss=(f_torch, f_paddle))``.)
+
+SmoothL1Loss: the same name, two formulas. torch's ``SmoothL1Loss(beta)`` is
+``0.5 r**2 / beta`` inside ``|r| < beta`` and ``|r| - 0.5 beta`` outside; Paddle's ``SmoothL1Loss(delta)``
+with its default ``is_huber=True`` is the Huber loss, ``0.5 r**2`` inside and ``delta (|r| - 0.5 delta)``
+outside, which is ``delta`` times torch's. The two agree only at ``beta = delta = 1`` (or with Paddle's
+``is_huber=False`` and ``delta = beta``); the rule accepts exactly those. ``paddle.nn.HuberLoss`` is the same
+class as Paddle's ``SmoothL1Loss``, so torch's ``HuberLoss(delta)`` pairs with it when ``is_huber=True``.
 """
 
 from __future__ import annotations
@@ -90,3 +99,32 @@ def _bce_with_logits(torch_layer: Any, paddle_layer: Any) -> list[Param]:
 
 register_settings(torch.nn.MSELoss, paddle.nn.MSELoss, reduction="reduction")
 register_settings(torch.nn.L1Loss, paddle.nn.L1Loss, reduction="reduction")
+
+
+@register(torch.nn.SmoothL1Loss, paddle.nn.SmoothL1Loss)
+def _smooth_l1(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """SmoothL1Loss: torch's ``beta`` is Paddle's ``delta`` only with ``is_huber=False``, or where both are 1."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer.reduction)
+    if paddle_layer.is_huber:
+        if not (np.isclose(torch_layer.beta, 1.0) and np.isclose(paddle_layer.delta, 1.0)):
+            raise TransferError(
+                f"beta (Paddle: delta): torch has {torch_layer.beta!r}, Paddle has {paddle_layer.delta!r} "
+                "with is_huber=True (the Huber loss, delta times torch's); they agree only at 1: "
+                "build Paddle's loss with is_huber=False and delta=beta"
+            )
+        return []
+    require_equal("beta (Paddle: delta, is_huber=False)", float(torch_layer.beta), float(paddle_layer.delta))
+    return []
+
+
+@register(torch.nn.HuberLoss, paddle.nn.SmoothL1Loss)
+def _huber(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """HuberLoss: Paddle's HuberLoss is its SmoothL1Loss class, with ``is_huber=True``."""
+    require_equal("reduction", torch_layer.reduction, paddle_layer.reduction)
+    require_equal("is_huber (torch's HuberLoss is the Huber formula)", True, paddle_layer.is_huber)
+    require_equal("delta", float(torch_layer.delta), float(paddle_layer.delta))
+    return []
+
+
+register_settings(torch.nn.KLDivLoss, paddle.nn.KLDivLoss, reduction="reduction", log_target="log_target")
+register_settings(torch.nn.MarginRankingLoss, paddle.nn.MarginRankingLoss, margin="margin", reduction="reduction")
