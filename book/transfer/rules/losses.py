@@ -14,6 +14,12 @@ fails, as it should). torch reads float targets as class probabilities; Paddle n
 ``soft_label=True`` for that, which this rule refuses: pair hard int64 labels with ``soft_label=False``.
 (Soft targets are compared as two functions instead, e.g. ``check_training(..., loss=(f_torch, f_paddle))``.)
 
+What a rule cannot see, because it depends on the targets (chapters/losses.ipynb shows each): Paddle's
+cross-entropy ``mean`` divides by all N when ``ignore_index`` is negative (the default -100) and there is
+no weight; with soft labels or label smoothing it weights each sample by ``sum_c w_c q_c`` and normalizes
+by their sum, where torch weights each class term and divides by N; label smoothing one-hot encodes
+with the last axis's size (whatever ``axis`` says) and ignores no target.
+
 SmoothL1Loss: the same name, two formulas. torch's ``SmoothL1Loss(beta)`` is
 ``0.5 r**2 / beta`` inside ``|r| < beta`` and ``|r| - 0.5 beta`` outside; Paddle's ``SmoothL1Loss(delta)``
 with its default ``is_huber=True`` is the Huber loss, ``0.5 r**2`` inside and ``delta (|r| - 0.5 delta)``
