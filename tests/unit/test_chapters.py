@@ -6,6 +6,12 @@ a `paddle` cell, the pair followed by a cell whose output has a PASS line (of ch
 check_functions or check_formula); hold the outputs
 of one fresh top-to-bottom run (execution counts 1..N); and store no errors (unless the cell
 is tagged `raises-exception`), no stderr and nothing machine-specific (devices, paths).
+
+It must also follow the two conventions the appendices are generated from (book.api_map,
+book.glossary): a term's Chinese name only as `**term** (中文)`; parameter-difference tables
+(`| PyTorch `A` | Paddle `B` | category | note |`) and API-pair tables
+(`| PyTorch | Paddle | category | note |`) whose category cells start with the vocabulary
+(book.api_map.CATEGORIES), and whose every pair is checked by a PASS line of its section.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from typing import Any
 import nbformat
 import pytest
 
+from book import api_map, glossary
+from book.chapter_text import is_pass_line, output_text, read_chapter
 from book.colab import bootstrap_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +38,6 @@ IGNORE_MARKER = "# NBVAL_IGNORE_OUTPUT"
 #: Longest line of a pytorch/paddle cell: what one column of a pair shows at 1200 px, the
 #: narrowest two-column width (book/static/side_by_side.css; tests/site checks it).
 PAIR_LINE_LIMIT = 60
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _tags(cell: Any) -> list[str]:
@@ -51,25 +58,6 @@ def _h1_count(markdown: str) -> int:
                 count += 1
         previous = "" if fenced else line
     return count
-
-
-def _output_text(output: Any) -> str:
-    """Everything an output would show: stream text, plain/HTML data, or an error and its traceback."""
-    kind = output.get("output_type")
-    if kind == "stream":
-        return output.get("text", "")
-    if kind in ("execute_result", "display_data"):
-        data = output.get("data", {})
-        return "\n".join(str(data[key]) for key in ("text/plain", "text/html", "text/markdown") if key in data)
-    if kind == "error":
-        lines = [f"{output.get('ename', '')}: {output.get('evalue', '')}", *output.get("traceback", [])]
-        return _ANSI.sub("", "\n".join(lines))
-    return ""
-
-
-def _is_pass_line(line: str) -> bool:
-    """The PASS line of check_layers/check_functions, or of check_formula (which compares both frameworks)."""
-    return line.startswith("PASS  ") or re.fullmatch(r"formula agrees with .+ on \d+ settings: PASS", line) is not None
 
 
 def lint(path: Path) -> list[str]:
@@ -128,11 +116,11 @@ def lint(path: Path) -> list[str]:
             else:
                 end = next((j for j in pytorch_cells if j > i), len(cells))
                 checked = any(
-                    _is_pass_line(line)
+                    is_pass_line(line)
                     for j in range(i + 1, end)
                     if cells[j].cell_type == "code"
                     for output in cells[j].get("outputs", [])
-                    for line in _output_text(output).splitlines()
+                    for line in output_text(output).splitlines()
                 )
                 if not checked:
                     problem(
@@ -159,7 +147,7 @@ def lint(path: Path) -> list[str]:
                 )
             if kind == "stream" and output.get("name") == "stderr":
                 problem(i, f"stores stderr output: {output.get('text', '')[:80]!r}")
-            text = _output_text(output)
+            text = output_text(output)
             for needle in MACHINE_SPECIFIC:
                 if needle in text:
                     line = next(line for line in text.splitlines() if needle in line)
@@ -172,6 +160,10 @@ def lint(path: Path) -> list[str]:
             reasons = [line for line in lines if line.startswith("#") and line != IGNORE_MARKER]
             if not reasons:
                 problem(i, "ignores its output (nbval) without a '#' comment saying why")
+
+    # The conventions of the appendices (book.api_map, book.glossary); their messages name the cell.
+    chapter = read_chapter(path)
+    problems += api_map.problems(chapter) + glossary.problems(chapter)
     return problems
 
 
@@ -198,14 +190,22 @@ def _stdout(text: str) -> Any:
 PASS = "PASS  Conv2d vs Conv2D: output (1, 2, 3, 3), grad input agree (rtol=1e-04, atol=1e-05)\n"
 
 
+TABLE = (
+    "| PyTorch `Conv2d` | Paddle `Conv2D` | category | note |\n|---|---|---|---|\n"
+    "| `bias=True` | `bias_attr=None` | renamed, keyword-only; 8th positional | |\n"
+)
+
+
 def _good() -> Any:
     """A chapter that passes the lint: two pairs, a figure cell with an ignored output, a raising cell."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Convolution\n\nText.\n\n```python\n# a comment, not a heading\n```"),
+        nbformat.v4.new_markdown_cell(
+            "# Convolution\n\n**Convolution** (卷积) slides a kernel.\n\n```python\n# a comment, not a heading\n```"
+        ),
         _code(bootstrap_source(), tags=("remove-cell",)),
         _code("from book import setup\ndev = setup()"),
-        nbformat.v4.new_markdown_cell("## Conv2d\n\nSubsection\n---"),
+        nbformat.v4.new_markdown_cell("## Conv2d\n\nSubsection\n---\n\n" + TABLE),
         _code("# PyTorch\nt = torch.nn.Conv2d(1, 2, 3)", tags=("pytorch",)),
         _code("# Paddle\np = paddle.nn.Conv2D(1, 2, 3)", tags=("paddle",)),
         _code("check_layers(t, p, x)", _stdout(PASS)),
@@ -259,6 +259,14 @@ def _delete(index: int) -> Callable[[Any], None]:
 
 def _output(index: int, output: Any) -> Callable[[Any], None]:
     return lambda nb: nb.cells[index].outputs.append(output)
+
+
+def _replace(index: int, old: str, new: str) -> Callable[[Any], None]:
+    def change(nb: Any) -> None:
+        assert old in nb.cells[index].source
+        nb.cells[index].source = nb.cells[index].source.replace(old, new)
+
+    return change
 
 
 def _swap(a: int, b: int) -> Callable[[Any], None]:
@@ -357,6 +365,26 @@ BAD = {
     "ignored without reason": (
         _set(11, source="# NBVAL_IGNORE_OUTPUT\nfig = conv_arithmetic()"),
         "sample.ipynb cell 11: ignores its output (nbval) without a '#' comment",
+    ),
+    "category outside the vocabulary": (
+        _replace(3, "renamed, keyword-only;", "renamed (keyword-only)"),
+        "sample.ipynb cell 3: category 'renamed (keyword-only) 8th positional' does not start",
+    ),
+    "a pair table without its note column": (
+        _replace(3, "| category | note |\n|---|---|---|---|", "| category |\n|---|---|---|"),
+        "sample.ipynb cell 3: a table with a category column must have the header",
+    ),
+    "a pair without a check": (
+        _replace(3, "`Conv2d` | Paddle `Conv2D`", "`Conv3d` | Paddle `Conv3D`"),
+        "sample.ipynb cell 3 (section 'Subsection'): the pair `Conv3d` / `Conv3D` has no check",
+    ),
+    "Chinese term not in bold": (
+        _replace(0, "**Convolution** (卷积)", "Convolution (卷积)"),
+        "sample.ipynb cell 0: Chinese text outside a `**term** (中文)`",
+    ),
+    "more than the Chinese term in the parentheses": (
+        _replace(0, "(卷积)", "(卷积, or 褶积)"),
+        "sample.ipynb cell 0: (卷积, or 褶积) after **Convolution** holds more than the Chinese term",
     ),
     "ignore tag without reason": (
         lambda nb: (_tag(6, "nbval-ignore-output")(nb), _set(6, source="check_layers(t, p, x)")(nb)),
