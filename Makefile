@@ -15,7 +15,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := $(PYTEST) --nbval $(CHAPTERS) -n 2 --dist loadscope
 
-.PHONY: book test lint unit nbval nbval-offline nbval-repeat site-test execute serve clean
+.PHONY: book appendices test lint unit nbval nbval-offline nbval-repeat site-test execute serve clean
 
 ## (Re)create .venv from requirements.txt when it is missing or older than requirements.txt.
 $(STAMP): requirements.txt
@@ -31,8 +31,14 @@ $(EDITABLE): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(EDITABLE)
 
+## The generated appendices (API map, glossary) from the chapters; committed, kept in step by
+## tests/unit/test_appendices.py. `make book` regenerates them first, so the site never shows a
+## stale one (a build without it warns, and -W fails it: book/appendices.py).
+appendices: $(EDITABLE)
+	$(BIN)/python -m book.appendices
+
 ## Build the site from the notebooks' stored outputs; any warning fails the build.
-book: $(EDITABLE)
+book: $(EDITABLE) appendices
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || exit 1; \
 	echo "Site built in $$(( $$(date +%s) - start )) s: $(CURDIR)/$(SITE)/index.html (serve it with: make serve)"

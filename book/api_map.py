@@ -308,10 +308,9 @@ def render(chapters: list[Chapter]) -> str:
         "Each row links to the section that demonstrates it, where a check cell compares the two "
         "frameworks' outputs and gradients numerically.",
         "",
-        "A pair with a parameter table has the categories of its parameters that are not *same*; "
-        "its note names those parameters. The categories:",
-        "",
-        *[f"- *{c}*" for c in CATEGORIES],
+        "The categories are " + ", ".join(f"*{c}*" for c in CATEGORIES) + ". A pair with a parameter table "
+        "has the categories of its parameters that are not *same*, and its note names those parameters "
+        "under each category.",
         "",
         "The map is generated from the chapters by `make appendices` (`book/api_map.py`); a unit test "
         "fails when it is out of step with them.",
