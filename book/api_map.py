@@ -4,20 +4,25 @@ A chapter gives pairs in two kinds of markdown table (book.chapter_text reads th
 
 * a **parameter-difference table**, header ``| PyTorch `A` | Paddle `B` | category | note |``:
   one pair (A, B); its rows are parameters;
-* an **API-pair table**, header ``| PyTorch | Paddle | category | note |``: one pair per row,
-  the API names in code spans (``F.relu``, or with a signature, ``F.relu(input)``); a cell
-  with several names (```Conv1d`, `Conv3d``) pairs them in order; ``—`` on one side is an API
-  that only the other framework has.
+* an **API-pair table**, header ``| PyTorch | Paddle | category | note |``: one pair per row.
+  The code spans that open a PyTorch or Paddle cell, separated by commas, name its APIs
+  (``F.relu``, or with a signature, ``F.relu(input)``); what follows them is commentary. Several
+  names (```Conv1d`, `Conv3d``) pair in order; ``—`` on one side is an API that only the other
+  framework has. Each API is written out (no ``Conv1d/2d/3d``).
+
+Summary tables, ``| PyTorch | Paddle | category |``, are allowed and not read.
 
 A **category cell** starts with one or more words of :data:`CATEGORIES`, separated by commas,
 optionally followed by ``; detail`` (``renamed, keyword-only; Paddle 3.3.1 also takes bias=``).
 
-From a parameter-difference table, the pair's category is the set of its rows' categories other
-than ``same`` (``same`` if every row is), in the order of :data:`CATEGORIES`, and its note lists,
-per category, the parameters of those rows (``renamed: `eps` → `epsilon`; Paddle only:
-`data_format```): the PyTorch name, the Paddle one for a Paddle-only row, the plain text of the
-cell where it has no code. From an API-pair row, the category is the row's, the note its detail
-and note cell.
+**Pair-level category and note.** From a parameter-difference table, the pair's categories are
+the set of its rows' categories other than ``same`` (just ``same`` if every row is), in the order
+of :data:`CATEGORIES`. Its note lists, per category, the parameters of those rows (``renamed:
+`eps` → `epsilon`; Paddle only: `data_format```): a row's PyTorch names (its code spans without
+defaults or literals, ``/``-joined), its Paddle names for a Paddle-only row or an empty PyTorch
+cell, the first code span or the text of a cell that names no parameter (``default weight
+init``); a renamed row shows both sides. From an API-pair row, the categories are the row's, and
+the note is the category's detail and the note cell.
 
 **The check.** Every pair must be backed by a check cell of the section its table sits under (an
 H2 or H3, with its subsections): a code cell whose stored output has a PASS line, and whose PASS

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from book import api_map, glossary
+from book import api_map, glossary, side_by_side
 from book.chapter_text import Chapter, book_chapters, read_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ PAGES: dict[str, Callable[[list[Chapter]], str]] = {
 FILTER_PAGE = "chapters/appendix_api_map"
 FILTER_JS = "api_map.js"
 FILTER_CSS = "api_map.css"
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = side_by_side.STATIC_DIR
 
 
 def generate(root: Path = ROOT) -> dict[Path, str]:
@@ -87,12 +87,6 @@ def warn_if_stale(app: Any) -> None:
         logger.warning(f"{path} is out of step with the chapters: run `make appendices`", type="appendices")
 
 
-def add_static_path(app: Any, config: Any) -> None:
-    static = str(STATIC_DIR)
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
-
-
 def add_filter(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Load the filter on the API map's page only (Sphinx adds a file to one page when it is
     added during that page's html-page-context)."""
@@ -112,7 +106,7 @@ def assets_digest() -> str:
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("appendices_assets_digest", assets_digest(), "html", types=[str])
-    app.connect("config-inited", add_static_path)
+    app.connect("config-inited", side_by_side.add_static_path)  # book/static, shared with it
     app.connect("builder-inited", warn_if_stale)
     # Before book.side_by_side's handler, which replaces the page's list of scripts by a copy.
     app.connect("html-page-context", add_filter, priority=400)

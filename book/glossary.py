@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from book.api_map import section_link, table_cell
 from book.chapter_text import Chapter, Prose, Section, without_code
+from book.side_by_side import CJK_RUN  # runs of Chinese characters, as the site marks them lang="zh"
 
-#: Runs of Chinese characters (as book.side_by_side marks them lang="zh").
-CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 #: ``**term** (中文)``; the parenthesis is checked by :data:`CHINESE_TERM`.
 TERM = re.compile(r"\*\*(?P<term>[^*]+?)\*\*\s\((?P<zh>[^()]*)\)")
 #: One Chinese term: ideographs, optionally with Latin letters, digits, spaces and hyphens.
