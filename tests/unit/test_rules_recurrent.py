@@ -133,3 +133,60 @@ def test_mismatch_is_an_error_naming_the_setting_and_copies_nothing(
     make_torch: Any, make_paddle: Any, message: str
 ) -> None:
     assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)
+
+
+CELLS = {
+    "rnn cell tanh": (lambda: (torch.nn.RNNCell(4, 8), paddle.nn.SimpleRNNCell(4, 8)), 1),
+    "rnn cell relu": (
+        lambda: (torch.nn.RNNCell(4, 8, nonlinearity="relu"), paddle.nn.SimpleRNNCell(4, 8, activation="relu")),
+        1,
+    ),
+    "lstm cell": (lambda: (torch.nn.LSTMCell(4, 8), paddle.nn.LSTMCell(4, 8)), 2),
+    "gru cell": (lambda: (torch.nn.GRUCell(4, 8), paddle.nn.GRUCell(4, 8)), 1),
+}
+
+
+@pytest.mark.parametrize(("make", "states"), CELLS.values(), ids=CELLS.keys())
+def test_copied_cells_step_alike(make: Any, states: int) -> None:
+    t, p = make()
+    params = copy_weights(t, p)
+    assert [q.torch_name for q in params] == ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+    x = random_array(3, 4)
+    initial = _states((3, 8), states)
+    t_new = t(torch.tensor(x), tuple(torch.tensor(s) for s in initial) if states == 2 else torch.tensor(initial[0]))
+    p_out, p_new = p(paddle.to_tensor(x), [paddle.to_tensor(s) for s in initial] if states == 2 else None)
+    if states == 1:
+        p_out, p_new = p(paddle.to_tensor(x), paddle.to_tensor(initial[0]))
+    for t_leaf, p_leaf in zip(_leaves(t_new), _leaves(p_new), strict=True):
+        np.testing.assert_allclose(p_leaf, t_leaf, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(p_out), _leaves(t_new)[0], rtol=1e-5, atol=1e-6)
+
+
+CELL_MISMATCHES = {
+    "hidden_size": (lambda: torch.nn.GRUCell(4, 8), lambda: paddle.nn.GRUCell(4, 6), r"^hidden_size: torch has 8"),
+    "nonlinearity": (
+        lambda: torch.nn.RNNCell(4, 8, nonlinearity="relu"),
+        lambda: paddle.nn.SimpleRNNCell(4, 8),
+        r"^nonlinearity \(Paddle: activation\): torch has 'relu', Paddle has 'tanh'$",
+    ),
+    "proj_size": (
+        lambda: torch.nn.LSTMCell(4, 8),
+        lambda: paddle.nn.LSTMCell(4, 8, proj_size=3),
+        r"^proj_size: torch's LSTMCell has none, Paddle has 3$",
+    ),
+    "no bias in torch": (
+        lambda: torch.nn.LSTMCell(4, 8, bias=False),
+        lambda: paddle.nn.LSTMCell(4, 8),
+        r"^bias: torch has bias=False",
+    ),
+    "no bias in Paddle": (
+        lambda: torch.nn.GRUCell(4, 8),
+        lambda: paddle.nn.GRUCell(4, 8, bias_ih_attr=False, bias_hh_attr=False),
+        r"^bias: the torch cell has biases, the Paddle cell has none",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make_torch", "make_paddle", "message"), CELL_MISMATCHES.values(), ids=CELL_MISMATCHES.keys())
+def test_cell_mismatch_is_an_error_and_copies_nothing(make_torch: Any, make_paddle: Any, message: str) -> None:
+    assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)

@@ -1,4 +1,4 @@
-"""Rules of the recurrent layers: LSTM, GRU and the plain RNN (Paddle's SimpleRNN).
+"""Rules of the recurrent layers: LSTM, GRU and the plain RNN (Paddle's SimpleRNN), and their cells.
 
 Paddle 3.3.1 keeps torch's weight names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ...), shapes and
 gate order (LSTM: input, forget, cell, output; GRU: reset, update, new, with the reset gate applied
@@ -14,6 +14,9 @@ keeps fixed zero biases under the cells' names only, and its forward pass then c
 fault on the CPU in Paddle 3.3.1). LSTM's ``proj_size``: Paddle 3.3.1 lists a projected LSTM's flat
 parameter names shifted by the extra ``weight_ho`` (bidirectional, ``weight_ih_l0_reverse`` holds a
 (hidden, proj) matrix), so they cannot be paired by name.
+
+The cells (``RNNCell``/``SimpleRNNCell``, ``LSTMCell``, ``GRUCell``) hold the same four weights
+under the names without a layer suffix (``weight_ih``, ..., ``bias_hh``).
 """
 
 from __future__ import annotations
@@ -64,3 +67,24 @@ def _recurrent(torch_layer: Any, paddle_layer: Any) -> list[Param]:
 register(torch.nn.LSTM, paddle.nn.LSTM)(_recurrent)
 register(torch.nn.GRU, paddle.nn.GRU)(_recurrent)
 register(torch.nn.RNN, paddle.nn.SimpleRNN)(_recurrent)
+
+
+def _cell(torch_cell: Any, paddle_cell: Any) -> list[Param]:
+    """RNNCell, LSTMCell, GRUCell: one step of the layer above; the same four weights, names and layout."""
+    require_equal("input_size", torch_cell.input_size, paddle_cell.input_size)
+    require_equal("hidden_size", torch_cell.hidden_size, paddle_cell.hidden_size)
+    if isinstance(torch_cell, torch.nn.RNNCell):
+        require_equal("nonlinearity (Paddle: activation)", torch_cell.nonlinearity, paddle_cell.activation)
+    if getattr(paddle_cell, "proj_size", 0):
+        raise TransferError(f"proj_size: torch's LSTMCell has none, Paddle has {paddle_cell.proj_size}")
+    if not torch_cell.bias:
+        raise TransferError("bias: torch has bias=False; this rule pairs only cells with both biases")
+    if paddle_cell.bias_ih.stop_gradient and paddle_cell.bias_hh.stop_gradient:
+        # bias_ih_attr=False leaves fixed zero biases (stop_gradient) under the same names.
+        raise TransferError("bias: the torch cell has biases, the Paddle cell has none (bias_ih_attr=False)")
+    return [Param(name, name) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+
+
+register(torch.nn.LSTMCell, paddle.nn.LSTMCell)(_cell)
+register(torch.nn.GRUCell, paddle.nn.GRUCell)(_cell)
+register(torch.nn.RNNCell, paddle.nn.SimpleRNNCell)(_cell)
