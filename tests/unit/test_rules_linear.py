@@ -135,3 +135,73 @@ def test_mismatch_is_an_error_naming_the_setting_and_copies_nothing(
     make_torch: Any, make_paddle: Any, message: str
 ) -> None:
     assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)
+
+
+def test_compat_linear_keeps_torch_layout() -> None:
+    import paddle.compat
+
+    t, p = torch.nn.Linear(3, 5), paddle.compat.nn.Linear(3, 5)
+    assert copy_weights(t, p) == [Param("weight", "weight"), Param("bias", "bias")]
+    x = random_array(4, 3)
+    np.testing.assert_allclose(to_numpy(p(paddle.to_tensor(x))), to_numpy(t(torch.tensor(x))), rtol=1e-5, atol=1e-6)
+
+
+def test_unflatten_pairs_and_computes_alike() -> None:
+    t, p = torch.nn.Unflatten(1, (2, 3)), paddle.nn.Unflatten(1, [2, 3])
+    assert copy_weights(t, p) == []
+    x = random_array(4, 6, 5)
+    np.testing.assert_array_equal(to_numpy(p(paddle.to_tensor(x))), to_numpy(t(torch.tensor(x))))
+
+
+@pytest.mark.parametrize(
+    ("make_paddle", "padding_idx"),
+    [(lambda: paddle.nn.Embedding(10, 4), None), (lambda: paddle.nn.Embedding(10, 4, padding_idx=-1), 9)],
+)
+def test_embedding_copies_its_table_and_looks_up_alike(make_paddle: Any, padding_idx: int | None) -> None:
+    t, p = torch.nn.Embedding(10, 4, padding_idx=padding_idx), make_paddle()
+    assert copy_weights(t, p) == [Param("weight", "weight")]
+    ids = np.array([[1, 9, 1], [0, 3, 9]])
+    np.testing.assert_array_equal(to_numpy(p(paddle.to_tensor(ids))), to_numpy(t(torch.tensor(ids))))
+
+
+def test_dropout1d_pairs_with_paddle_dropout_over_the_first_two_axes() -> None:
+    t, p = torch.nn.Dropout1d(0.3), paddle.nn.Dropout(0.3, axis=[0, 1])
+    assert copy_weights(t, p) == []
+
+
+EMBEDDING_MISMATCHES = {
+    "padding_idx": (
+        lambda: torch.nn.Embedding(10, 4, padding_idx=0),
+        lambda: paddle.nn.Embedding(10, 4),
+        "padding_idx",
+    ),
+    "max_norm": (lambda: torch.nn.Embedding(10, 4, max_norm=1.0), lambda: paddle.nn.Embedding(10, 4), "max_norm"),
+    "norm_type": (
+        lambda: torch.nn.Embedding(10, 4, max_norm=1.0, norm_type=1.0),
+        lambda: paddle.nn.Embedding(10, 4, max_norm=1.0),
+        "norm_type",
+    ),
+    "scale_grad_by_freq": (
+        lambda: torch.nn.Embedding(10, 4, scale_grad_by_freq=True),
+        lambda: paddle.nn.Embedding(10, 4),
+        "scale_grad_by_freq",
+    ),
+    "sparse": (lambda: torch.nn.Embedding(10, 4), lambda: paddle.nn.Embedding(10, 4, sparse=True), "sparse"),
+    "table size": (lambda: torch.nn.Embedding(10, 4), lambda: paddle.nn.Embedding(10, 5), "weight"),
+    "unflatten shape": (lambda: torch.nn.Unflatten(1, (2, 3)), lambda: paddle.nn.Unflatten(1, [3, 2]), "unflattened"),
+    "unflatten axis": (lambda: torch.nn.Unflatten(1, (2, 3)), lambda: paddle.nn.Unflatten(2, [2, 3]), "dim"),
+    "dropout1d elementwise": (lambda: torch.nn.Dropout1d(0.3), lambda: paddle.nn.Dropout(0.3), "axis"),
+    "dropout1d p": (lambda: torch.nn.Dropout1d(0.3), lambda: paddle.nn.Dropout(0.5, axis=[0, 1]), "^p: "),
+    "feature alpha p": (
+        lambda: torch.nn.FeatureAlphaDropout(0.3),
+        lambda: paddle.nn.FeatureAlphaDropout(0.5),
+        "^p: ",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("make_torch", "make_paddle", "message"), EMBEDDING_MISMATCHES.values(), ids=EMBEDDING_MISMATCHES.keys()
+)
+def test_new_rules_refuse_a_different_setting(make_torch: Any, make_paddle: Any, message: str) -> None:
+    assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)

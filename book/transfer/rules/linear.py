@@ -1,7 +1,11 @@
-"""Rules of Linear, Bilinear, Identity, Flatten and the dropout family.
+"""Rules of Linear, Bilinear, Identity, Flatten/Unflatten, the dropout family and Embedding.
 
 Linear and Bilinear have weights. Paddle stores Linear's weight as (in_features, out_features), the
-transpose of torch's (out_features, in_features), hence the ``TRANSPOSE`` layout. Bilinear's weight
+transpose of torch's (out_features, in_features), hence the ``TRANSPOSE`` layout; Paddle 3.3's
+``paddle.compat.nn.Linear`` keeps torch's layout (``SAME``). Embedding's (num_embeddings,
+embedding_dim) table is stored alike; its rule checks ``padding_idx`` (Paddle keeps a negative one
+as given, torch counts it from the end), ``max_norm``, ``norm_type``, ``scale_grad_by_freq`` and
+``sparse``. Bilinear's weight
 has the same (out, in1, in2) layout in both, but Paddle's bias is a (1, out) row where torch's is a
 vector of length out: the ``ROW`` layout below. The other layers have no weights, and their one line
 maps each torch setting to its Paddle attribute.
@@ -10,7 +14,9 @@ Dropout layers draw different random masks in the two frameworks, so a check com
 statistically (:mod:`book.stochastic`); the rules make sure the settings mean the same: the drop
 probability ``p``, Paddle's ``mode='upscale_in_train'`` (torch scales the kept values by 1/(1-p) in
 training, Paddle's other mode scales at inference instead), no ``axis`` for plain dropout, and the
-channel-first ``data_format`` of the channel-wise Dropout2d/3d.
+channel-first ``data_format`` of the channel-wise Dropout2d/3d. Paddle has no Dropout1D layer:
+torch's Dropout1d pairs with ``paddle.nn.Dropout(axis=[0, 1])``, which drops whole (sample,
+channel) rows of an (N, C, L) input.
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ from functools import partial
 from typing import Any
 
 import paddle
+import paddle.compat
 import torch
 
 from book.transfer.registry import (
+    SAME,
     TRANSPOSE,
     Layout,
     Param,
+    Setting,
     optional_param,
     register,
     register_settings,
@@ -32,10 +41,12 @@ from book.transfer.registry import (
 )
 
 
-@register(torch.nn.Linear, paddle.nn.Linear)
+@register(torch.nn.Linear, paddle.nn.Linear, paddle.compat.nn.Linear)
 def _linear(torch_layer: Any, paddle_layer: Any) -> list[Param]:
-    """Linear: weight transposed in Paddle, optional bias; the sizes are checked by the weight's shape."""
-    return [Param("weight", "weight", TRANSPOSE), *optional_param(torch_layer, paddle_layer)]
+    """Linear: weight transposed in Paddle (not in paddle.compat's), optional bias; sizes checked by shape."""
+    layout = SAME if isinstance(paddle_layer, paddle.compat.nn.Linear) else TRANSPOSE
+    off = "bias=False" if layout is SAME else "bias_attr=False"
+    return [Param("weight", "weight", layout), *optional_param(torch_layer, paddle_layer, paddle_off=off)]
 
 
 #: Bilinear's bias: a vector of length out in torch, a (1, out) row in Paddle.
@@ -50,6 +61,12 @@ def _bilinear(torch_layer: Any, paddle_layer: Any) -> list[Param]:
 
 register_settings(torch.nn.Identity, paddle.nn.Identity)
 register_settings(torch.nn.Flatten, paddle.nn.Flatten, start_dim="start_axis", end_dim="stop_axis")
+register_settings(
+    torch.nn.Unflatten,
+    paddle.nn.Unflatten,
+    dim="axis",
+    unflattened_size=Setting("shape", lambda shape: tuple(int(n) for n in shape)),
+)
 
 
 @register(torch.nn.Dropout, paddle.nn.Dropout)
@@ -71,3 +88,33 @@ def _channel_dropout(torch_layer: Any, paddle_layer: Any, *, data_format: str) -
 register(torch.nn.Dropout2d, paddle.nn.Dropout2D)(partial(_channel_dropout, data_format="NCHW"))
 register(torch.nn.Dropout3d, paddle.nn.Dropout3D)(partial(_channel_dropout, data_format="NCDHW"))
 register_settings(torch.nn.AlphaDropout, paddle.nn.AlphaDropout, p="p")
+register_settings(torch.nn.FeatureAlphaDropout, paddle.nn.FeatureAlphaDropout, p="p")
+
+
+@register(torch.nn.Dropout1d, paddle.nn.Dropout)
+def _dropout1d(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """Dropout1d: whole channels of (N, C, L); Paddle's Dropout with axis=[0, 1], scaled in training."""
+    require_equal("p", torch_layer.p, paddle_layer.p)
+    require_equal("mode (fixed in torch: scaled in training)", "upscale_in_train", paddle_layer.mode)
+    axis = paddle_layer.axis
+    axis = [axis] if isinstance(axis, int) else None if axis is None else sorted(axis)
+    require_equal("axis (torch keeps or drops each sample's channel whole)", [0, 1], axis)
+    return []
+
+
+def _padding_index(index: Any, rows: int) -> int | None:
+    """A padding index counted from the start (torch's form of a negative one)."""
+    return None if index is None else int(index) + rows if int(index) < 0 else int(index)
+
+
+@register(torch.nn.Embedding, paddle.nn.Embedding)
+def _embedding(torch_layer: Any, paddle_layer: Any) -> list[Param]:
+    """Embedding: the same (num_embeddings, embedding_dim) table; every lookup setting must agree."""
+    rows = int(paddle_layer.weight.shape[0])
+    require_equal("padding_idx", torch_layer.padding_idx, _padding_index(paddle_layer._padding_idx, rows))
+    require_equal("max_norm", torch_layer.max_norm, paddle_layer._max_norm)
+    if torch_layer.max_norm is not None:
+        require_equal("norm_type", float(torch_layer.norm_type), float(paddle_layer._norm_type))
+    require_equal("scale_grad_by_freq", torch_layer.scale_grad_by_freq, paddle_layer._scale_grad_by_freq)
+    require_equal("sparse", torch_layer.sparse, paddle_layer._sparse)
+    return [Param("weight", "weight")]
