@@ -2,7 +2,8 @@
 
 A torch module whose class (or a base class) has a rule is a *leaf*: the rule checks it against its
 Paddle counterpart and lists its parameters. Every other module is a *composite*, provided it is a
-container (``Sequential``/``Sequential``, ``ModuleList``/``LayerList``, ``ModuleDict``/``LayerDict``) or
+container (``Sequential``/``Sequential``, ``ModuleList``/``LayerList``, ``ModuleDict``/``LayerDict``,
+``ParameterList``/``ParameterList``, ``ParameterDict``/``ParameterDict``: their parameters are direct) or
 a user-defined class (one not defined inside ``torch``): its children are paired by name, in order,
 recursively, and its own direct parameters and buffers by name (same layout). A built-in torch layer
 without a rule cannot be paired. Every error starts with the dotted path of the first submodule that
@@ -22,6 +23,8 @@ CONTAINERS: tuple[tuple[type, type], ...] = (
     (torch.nn.Sequential, paddle.nn.Sequential),
     (torch.nn.ModuleList, paddle.nn.LayerList),
     (torch.nn.ModuleDict, paddle.nn.LayerDict),
+    (torch.nn.ParameterList, paddle.nn.ParameterList),
+    (torch.nn.ParameterDict, paddle.nn.ParameterDict),
 )
 
 

@@ -202,6 +202,25 @@ def test_module_list_and_module_dict_pair_with_layer_list_and_layer_dict() -> No
         params_of(t, paddle.nn.LayerList())
 
 
+def test_parameter_list_and_dict_pair_their_parameters_by_name_inside_nested_containers() -> None:
+    t = torch.nn.ModuleList(
+        [torch.nn.ParameterList([torch.nn.Parameter(torch.rand(2)), torch.nn.Parameter(torch.rand(2, 3))])]
+    )
+    t.append(torch.nn.ParameterDict({"gain": torch.nn.Parameter(torch.rand(3))}))
+    p = paddle.nn.LayerList(
+        [
+            paddle.nn.ParameterList(
+                [paddle.create_parameter([2], "float32"), paddle.create_parameter([2, 3], "float32")]
+            ),
+            paddle.nn.ParameterDict({"gain": paddle.create_parameter([3], "float32")}),
+        ]
+    )
+    assert [q.torch_name for q in copy_weights(t, p)] == ["0.0", "0.1", "1.gain"]
+    np.testing.assert_array_equal(to_numpy(paddle_tensors(p)["0.1"]), to_numpy(torch_tensors(t)["0.1"]))
+    with pytest.raises(TransferError, match=r"^1: torch.nn.ParameterDict pairs with paddle.nn.ParameterDict, not"):
+        params_of(t, paddle.nn.LayerList([p[0], paddle.nn.ParameterList([paddle.create_parameter([3], "float32")])]))
+
+
 class TorchScaled(torch.nn.Module):
     """A user-defined model with its own parameter and buffer next to a child layer."""
 
