@@ -205,3 +205,15 @@ EMBEDDING_MISMATCHES = {
 )
 def test_new_rules_refuse_a_different_setting(make_torch: Any, make_paddle: Any, message: str) -> None:
     assert_mismatch_copies_nothing(make_torch(), make_paddle(), message)
+
+
+def test_embedding_with_a_nonzero_padding_row_is_refused() -> None:
+    t = torch.nn.Embedding(10, 4, padding_idx=2)
+    with torch.no_grad():
+        t.weight[2] = 1.0
+    p = paddle.nn.Embedding(10, 4, padding_idx=2)
+    ids = np.array([[2, 1]])
+    assert not np.array_equal(to_numpy(t(torch.tensor(ids)))[0, 0], np.zeros(4))  # torch returns the row
+    assert_mismatch_copies_nothing(t, p, r"^padding_idx: torch's row 2 is not zero")
+    p.weight.set_value(t.weight.detach().numpy())
+    np.testing.assert_array_equal(to_numpy(p(paddle.to_tensor(ids)))[0, 0], np.zeros(4))  # Paddle: zeros

@@ -5,7 +5,8 @@ transpose of torch's (out_features, in_features), hence the ``TRANSPOSE`` layout
 ``paddle.compat.nn.Linear`` keeps torch's layout (``SAME``). Embedding's (num_embeddings,
 embedding_dim) table is stored alike; its rule checks ``padding_idx`` (Paddle keeps a negative one
 as given, torch counts it from the end), ``max_norm``, ``norm_type``, ``scale_grad_by_freq`` and
-``sparse``. Bilinear's weight
+``sparse``, and refuses a torch table whose padding row is not zero (Paddle looks up zeros at
+padding positions whatever that row holds; torch returns the row). Bilinear's weight
 has the same (out, in1, in2) layout in both, but Paddle's bias is a (1, out) row where torch's is a
 vector of length out: the ``ROW`` layout below. The other layers have no weights, and their one line
 maps each torch setting to its Paddle attribute.
@@ -34,6 +35,7 @@ from book.transfer.registry import (
     Layout,
     Param,
     Setting,
+    TransferError,
     optional_param,
     register,
     register_settings,
@@ -117,4 +119,9 @@ def _embedding(torch_layer: Any, paddle_layer: Any) -> list[Param]:
         require_equal("norm_type", float(torch_layer.norm_type), float(paddle_layer._norm_type))
     require_equal("scale_grad_by_freq", torch_layer.scale_grad_by_freq, paddle_layer._scale_grad_by_freq)
     require_equal("sparse", torch_layer.sparse, paddle_layer._sparse)
+    if torch_layer.padding_idx is not None and bool(torch_layer.weight[torch_layer.padding_idx].any()):
+        raise TransferError(
+            f"padding_idx: torch's row {torch_layer.padding_idx} is not zero; Paddle outputs zeros at padding "
+            "positions whatever the row holds, torch outputs the row"
+        )
     return [Param("weight", "weight")]
