@@ -42,7 +42,8 @@ def copy_weights(torch_module: torch.nn.Module, paddle_module: paddle.nn.Layer) 
             raise TransferError(f"{p.torch_name}: the torch layer has no such parameter")
         if p.paddle_name not in target:
             raise TransferError(f"{p.paddle_name}: the Paddle layer has no such parameter")
-        array = np.ascontiguousarray(p.layout.to_paddle(source[p.torch_name].detach().cpu().numpy()))
+        # np.array, not np.ascontiguousarray, which turns a 0-d buffer into shape (1,)
+        array = np.array(p.layout.to_paddle(source[p.torch_name].detach().cpu().numpy()), order="C")
         expected = tuple(target[p.paddle_name].shape)
         if array.shape != expected:
             raise TransferError(

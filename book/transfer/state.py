@@ -90,7 +90,7 @@ def to_paddle_state_dict(
                     f"{q.torch_name} {array.shape} (the torch model has {tuple(template[q.torch_name].shape)})"
                 )
             continue
-        converted = np.ascontiguousarray(q.layout.to_paddle(array))
+        converted = np.array(q.layout.to_paddle(array), order="C")  # keeps a 0-d buffer 0-d
         expected = tuple(targets[q.paddle_name].shape)
         if converted.shape != expected:
             misshaped.append(

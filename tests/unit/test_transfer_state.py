@@ -118,3 +118,31 @@ def test_a_pairing_error_comes_first() -> None:
     t = TorchCNN()
     with pytest.raises(TransferError, match=r"^classifier: the Paddle model has no submodule 'classifier'"):
         to_paddle_state_dict(t.state_dict(), t, PaddleCNN(head="head"))
+
+
+class TorchCounter(torch.nn.Module):
+    """A 0-d buffer beside a weight: the shape a step counter or a temperature has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor([1.5, -2.0]))
+        self.register_buffer("steps", torch.tensor(7.0))
+
+
+class PaddleCounter(paddle.nn.Layer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = self.create_parameter([2])
+        self.register_buffer("steps", paddle.to_tensor(0.0))
+
+
+def test_a_zero_dimensional_buffer_keeps_its_shape_when_copied_and_converted() -> None:
+    from book.transfer import copy_weights
+
+    t, p = TorchCounter(), PaddleCounter()
+    copy_weights(t, p)
+    assert p.steps.shape == [] and float(p.steps) == 7.0
+    state = to_paddle_state_dict(t.state_dict(), TorchCounter(), PaddleCounter())
+    assert tuple(state["steps"].shape) == ()
+    back = to_torch_state_dict(state, TorchCounter(), PaddleCounter())
+    assert back["steps"].shape == () and float(back["steps"]) == 7.0
