@@ -32,6 +32,10 @@ Semantic differences that the mapping takes care of:
   Paddle's ``AdamW`` with ``apply_decay_param_fun=None`` and ``lr_ratio=None``, which is what
   :meth:`AdamW.for_paddle` passes. Excluding biases needs param groups in torch and
   ``apply_decay_param_fun`` in Paddle, which these classes do not offer.
+- **A schedule or a clip.** ``for_paddle(parameters, lr=scheduler, grad_clip=clip)`` hands Paddle
+  a learning-rate scheduler (:mod:`book.schedulers`) instead of ``lr`` and a ``grad_clip`` object
+  (:mod:`book.clipping`), which is where Paddle takes them; torch wraps its optimizer in the
+  scheduler and clips by a call before ``step()``.
 - **amsgrad** (keep the running maximum of ``v``) exists in Paddle 3.3.1's ``Adam`` and ``AdamW``
   and matches torch's.
 """
@@ -44,6 +48,9 @@ from typing import Any
 
 import paddle
 import torch
+
+#: What Paddle accepts as a learning rate: a float or a scheduler (:mod:`book.schedulers`).
+PaddleRate = float | paddle.optimizer.lr.LRScheduler
 
 
 class OptimizerMappingError(ValueError):
@@ -100,13 +107,17 @@ class SGD:
             weight_decay=self.weight_decay, nesterov=self.nesterov,
         )
 
-    def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
-        decay = _decay(self.weight_decay)
+    def for_paddle(
+        self, parameters: Iterable[paddle.Tensor], *, lr: PaddleRate | None = None, grad_clip: Any = None
+    ) -> paddle.optimizer.Optimizer:
+        decay, rate = _decay(self.weight_decay), self.lr if lr is None else lr
         if self.momentum == 0:
-            return paddle.optimizer.SGD(learning_rate=self.lr, parameters=list(parameters), weight_decay=decay)
+            return paddle.optimizer.SGD(
+                learning_rate=rate, parameters=list(parameters), weight_decay=decay, grad_clip=grad_clip
+            )
         return paddle.optimizer.Momentum(
-            learning_rate=self.lr, momentum=self.momentum, parameters=list(parameters),
-            use_nesterov=self.nesterov, weight_decay=decay,
+            learning_rate=rate, momentum=self.momentum, parameters=list(parameters),
+            use_nesterov=self.nesterov, weight_decay=decay, grad_clip=grad_clip,
         )
 
 
@@ -133,10 +144,13 @@ class _AdamSettings:
     def _torch_kwargs(self) -> dict[str, Any]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "amsgrad": self.amsgrad}
 
-    def _paddle_kwargs(self, parameters: Iterable[paddle.Tensor]) -> dict[str, Any]:
+    def _paddle_kwargs(
+        self, parameters: Iterable[paddle.Tensor], lr: PaddleRate | None, grad_clip: Any
+    ) -> dict[str, Any]:
         beta1, beta2 = self.betas
         return {
-            "learning_rate": self.lr,
+            "learning_rate": self.lr if lr is None else lr,
+            "grad_clip": grad_clip,
             "beta1": beta1,
             "beta2": beta2,
             "epsilon": self.eps,
@@ -158,8 +172,12 @@ class Adam(_AdamSettings):
     def for_torch(self, params: Iterable[torch.Tensor]) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, weight_decay=self.weight_decay, **self._torch_kwargs())
 
-    def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
-        return paddle.optimizer.Adam(weight_decay=_decay(self.weight_decay), **self._paddle_kwargs(parameters))
+    def for_paddle(
+        self, parameters: Iterable[paddle.Tensor], *, lr: PaddleRate | None = None, grad_clip: Any = None
+    ) -> paddle.optimizer.Optimizer:
+        return paddle.optimizer.Adam(
+            weight_decay=_decay(self.weight_decay), **self._paddle_kwargs(parameters, lr, grad_clip)
+        )
 
 
 @dataclass(frozen=True)
@@ -176,12 +194,14 @@ class AdamW(_AdamSettings):
     def for_torch(self, params: Iterable[torch.Tensor]) -> torch.optim.Optimizer:
         return torch.optim.AdamW(params, weight_decay=self.weight_decay, **self._torch_kwargs())
 
-    def for_paddle(self, parameters: Iterable[paddle.Tensor]) -> paddle.optimizer.Optimizer:
+    def for_paddle(
+        self, parameters: Iterable[paddle.Tensor], *, lr: PaddleRate | None = None, grad_clip: Any = None
+    ) -> paddle.optimizer.Optimizer:
         return paddle.optimizer.AdamW(
             weight_decay=float(self.weight_decay),
             apply_decay_param_fun=None,
             lr_ratio=None,
-            **self._paddle_kwargs(parameters),
+            **self._paddle_kwargs(parameters, lr, grad_clip),
         )
 
 

@@ -33,6 +33,7 @@ from book.calling import (
 )
 from book.calling import input_names as name_inputs
 from book.checking import check_skip, clear_grads, pair_label, param_grads, prepare, state_comparisons
+from book.clipping import Clip
 from book.environment import current_devices
 from book.optimizers import SGD, Optimizer
 from book.results import FLOAT32, CheckResult, Tolerance, compare_arrays, report
@@ -85,6 +86,7 @@ def compare_training(
     torch_call: Call | None = None,
     paddle_call: Call | None = None,
     seed: int = 0,
+    clip: Clip | None = None,
 ) -> CheckResult:
     """Compare two modules over several optimizer steps (see :func:`check_training`); returns the result."""
     if not batches:
@@ -109,6 +111,8 @@ def compare_training(
     label = f"{label or pair_label(torch_module, paddle_module)}, {len(batches)} training steps"
     if named:
         label += f" with {optimizer}" + ("" if loss is None else f" and {_loss_label(loss)}")
+    if clip is not None:
+        label += f", {clip}"
     result = CheckResult(label, [], tol, steps=len(batches), skipped=tuple(skip))
     rng = np.random.default_rng(seed)  # the random functional is drawn anew each step, reproducibly
     for step, batch in enumerate(batches, start=1):
@@ -141,6 +145,9 @@ def compare_training(
         result.comparisons += [replace(c, step=step) for c in comparisons]
         if not all(c.ok for c in comparisons):
             break
+        if clip is not None:  # after the gradients are compared, before the step: where torch clips
+            clip.clip_torch(t_params)
+            clip.clip_paddle(p_params)
         if t_opt is not None:
             t_opt.step()
         if p_opt is not None:
@@ -174,6 +181,9 @@ def check_training(
       is then ``(inputs, targets)``; integer targets (class indices) get no gradient. Without a
       loss each batch is the inputs (an array, or a tuple for several), and the loss is
       ``sum(c * output)`` with a random ``c`` drawn anew each step from ``seed`` (default 0).
+    - ``clip``: a :mod:`book.clipping` mapping (``ClipGradNorm(max_norm)``), applied in both
+      frameworks between backward and the step; the compared gradients are the unclipped ones,
+      the parameters after the step show the clipping.
     - ``skip``: torch names of parameters or buffers not to compare; the line says so.
     - ``tol``, ``label``, ``input_names``, ``torch_call``/``paddle_call`` as in
       :func:`book.equivalence.check_layers`.

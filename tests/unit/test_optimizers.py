@@ -113,3 +113,15 @@ def test_str_names_the_settings_that_differ_from_the_defaults() -> None:
     assert str(SGD(lr=0.1, momentum=0.9, nesterov=True)) == "SGD(lr=0.1, momentum=0.9, nesterov=True)"
     assert str(Adam()) == "Adam()"
     assert str(AdamW(lr=0.01, betas=(0.9, 0.5))) == "AdamW(lr=0.01, betas=(0.9, 0.5))"
+
+
+@pytest.mark.parametrize("optimizer", [SGD(lr=0.1), SGD(lr=0.1, momentum=0.9), Adam(lr=0.1), AdamW(lr=0.1)], ids=str)
+def test_a_scheduler_and_a_clip_reach_the_paddle_optimizer(optimizer: SGD | Adam | AdamW) -> None:
+    param = paddle.create_parameter([2], "float32")
+    sched = paddle.optimizer.lr.StepDecay(0.1, step_size=1, gamma=0.5)
+    clip = paddle.nn.ClipGradByGlobalNorm(1.0)
+    built = optimizer.for_paddle([param], lr=sched, grad_clip=clip)
+    sched.step()
+    assert built.get_lr() == pytest.approx(0.05)
+    assert built._grad_clip is clip
+    assert optimizer.for_paddle([param]).get_lr() == pytest.approx(0.1)

@@ -65,8 +65,8 @@ def test_each_optimizer_on_a_linear_layer(optimizer: Any) -> None:
 class AdamIntoAdamW(Adam):
     """A wrong mapping on purpose: torch's coupled Adam decay against Paddle's decoupled AdamW."""
 
-    def for_paddle(self, parameters: Any) -> paddle.optimizer.Optimizer:
-        return AdamW(lr=self.lr, weight_decay=self.weight_decay).for_paddle(parameters)
+    def for_paddle(self, parameters: Any, *, lr: Any = None, grad_clip: Any = None) -> paddle.optimizer.Optimizer:
+        return AdamW(lr=self.lr, weight_decay=self.weight_decay).for_paddle(parameters, lr=lr, grad_clip=grad_clip)
 
 
 def test_a_wrong_optimizer_mapping_fails_on_the_parameters() -> None:
@@ -158,3 +158,25 @@ def test_a_layer_without_trainable_parameters_trains_its_buffers(capsys: pytest.
     line = capsys.readouterr().out
     assert line.startswith("PASS") and "running_mean" in line
     assert not np.allclose(to_numpy(t.running_mean), 0)
+
+
+def test_gradient_clipping_in_both_frameworks(capsys: pytest.CaptureFixture[str]) -> None:
+    from book.clipping import ClipGradNorm
+
+    t: Any = torch_cnn()
+    p: Any = paddle_cnn()
+    check_training(t, p, *CNN_BATCHES, optimizer=SGD(lr=0.5), loss=CE, clip=ClipGradNorm(0.01))
+    line = capsys.readouterr().out
+    assert line.startswith("PASS  Sequential vs Sequential, 3 training steps with SGD(lr=0.5) and CrossEntropyLoss, "
+                           "ClipGradNorm(max_norm=0.01, norm_type=2.0): ")
+    # Clipping in torch alone must show in the parameters after the first step.
+    t2: Any = torch_cnn()
+    p2: Any = paddle_cnn()
+
+    class TorchOnly(ClipGradNorm):
+        def clip_paddle(self, parameters: Any) -> float:
+            return 0.0
+
+    result = compare_training(t2, p2, *CNN_BATCHES, optimizer=SGD(lr=0.5), loss=CE, clip=TorchOnly(0.01))
+    assert not result.passed
+    assert "step 1, " in result.line()
