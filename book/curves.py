@@ -1,7 +1,7 @@
 """Curves of elementwise functions and their derivatives, PyTorch and Paddle overlaid.
 
 :func:`function_curves` draws one column per function: its values on top, its derivative (from
-each framework's autograd, via :func:`book.edges.evaluate_edges`) below. PyTorch is a wide
+each framework's autograd on the CPU, via :func:`book.edges.evaluate_array`) below. PyTorch is a wide
 orange line, Paddle a thin dashed blue line on top of it, so where they coincide one sees both.
 """
 
@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from book.edges import evaluate_edges
+from book.edges import evaluate_array
 from book.figures import PADDLE_COLOR, TORCH_COLOR
 
 FunctionPair = tuple[Callable[[Any], Any], Callable[[Any], Any]]
@@ -31,11 +31,8 @@ def function_curves(
     grid = np.linspace(-6.0, 6.0, 481) if x is None else np.asarray(x, dtype=np.float32)
     fig, axes = plt.subplots(2, len(pairs), figsize=(width * len(pairs), 2 * width * 0.85), squeeze=False)
     for column, (name, (torch_fn, paddle_fn)) in enumerate(pairs.items()):
-        points = evaluate_edges(torch_fn, paddle_fn, grid.tolist())
-        rows = (
-            ("value", [p.torch_value for p in points], [p.paddle_value for p in points]),
-            ("derivative", [p.torch_grad for p in points], [p.paddle_grad for p in points]),
-        )
+        torch_f, paddle_f, torch_df, paddle_df = evaluate_array(torch_fn, paddle_fn, grid)
+        rows = (("value", torch_f, paddle_f), ("derivative", torch_df, paddle_df))
         for row, (what, torch_values, paddle_values) in enumerate(rows):
             ax = axes[row, column]
             ax.plot(grid, torch_values, color=TORCH_COLOR, lw=3.5, alpha=0.6, label="PyTorch")

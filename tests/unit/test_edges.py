@@ -26,25 +26,53 @@ def test_same_number_treats_nan_and_infinity_as_values() -> None:
 
 def test_point_names() -> None:
     assert [point_name(v) for v in (0.0, -0.0, 6.0, 1e30, -INF, NAN)] == ["0", "-0", "6", "1e+30", "-inf", "nan"]
+    assert point_name(2.9999998) == "2.9999998"  # ":g" would call it 3
 
 
 def test_evaluate_gives_values_and_derivatives() -> None:
     points = evaluate_edges(torch.tanh, paddle.tanh, [0.0, 100.0])
     assert [(p.torch_value, p.torch_grad) for p in points] == [(0.0, 1.0), (1.0, 0.0)]
     assert all(p.agrees for p in points)
+    assert [p.length for p in evaluate_edges(torch.tanh, paddle.tanh, [0.0], length=64)] == [64]
+
+
+def test_each_point_is_evaluated_alone_whatever_the_list_length() -> None:
+    # torch's relu6 gradient at NaN comes from the scalar loop (1) or the vectorised one (0).
+    alone = evaluate_edges(F.relu6, paddle.nn.functional.relu6, [NAN])[0]
+    in_a_list = evaluate_edges(F.relu6, paddle.nn.functional.relu6, [1.0] * 15 + [NAN])[-1]
+    filled = evaluate_edges(F.relu6, paddle.nn.functional.relu6, [NAN], length=64)[0]
+    assert alone.torch_grad == in_a_list.torch_grad == 1.0
+    assert filled.torch_grad == 0.0
+
+
+def test_a_length_dependent_point_must_be_stated_as_such() -> None:
+    r6_t, r6_p = F.relu6, paddle.nn.functional.relu6
+    passed, line = compare_edges(r6_t, r6_p, [1.0, NAN], varies=[NAN], label="relu6")
+    assert passed and "at nan as the length decides, as stated" in line
+    passed, line = compare_edges(r6_t, r6_p, [1.0, NAN], differ=[NAN], label="relu6")
+    assert not passed and "grad depends on the length at nan" in line and "stated to differ, they do not" in line
+    passed, line = compare_edges(torch.tanh, paddle.tanh, [1.0, NAN], varies=[NAN])
+    assert not passed and "stated to depend on the length, they do not" in line
+    with pytest.raises(ValueError, match="both"):
+        compare_edges(r6_t, r6_p, [NAN], differ=[NAN], varies=[NAN])
 
 
 def test_agreement_passes_and_names_the_points() -> None:
     passed, line = compare_edges(torch.tanh, paddle.tanh, EDGES, label="tanh")
     assert passed
-    assert line == f"PASS  tanh at {len(EDGES)} edge points: value and grad agree (rtol=1e-04, atol=1e-05)"
+    assert line == (
+        f"PASS  tanh at {len(EDGES)} edge points, lengths 1 and 64: value and grad agree (rtol=1e-04, atol=1e-05)"
+    )
 
 
 def test_an_unstated_difference_fails_naming_the_point() -> None:
     # ReLU: torch propagates NaN, Paddle returns 0 there.
     passed, line = compare_edges(F.relu, paddle.nn.functional.relu, [1.0, NAN], label="relu")
     assert not passed
-    expected = "FAIL  relu at 2 edge points: value and grad differ at nan (torch f=nan, df=1; Paddle f=0, df=0)"
+    expected = (
+        "FAIL  relu at 2 edge points, lengths 1 and 64: value and grad differ at nan "
+        "(length 1: torch f=nan, df=1; Paddle f=0, df=0)"
+    )
     assert line.startswith(expected)
 
 
@@ -52,7 +80,7 @@ def test_a_stated_difference_passes_and_a_vanished_one_fails() -> None:
     passed, line = compare_edges(F.relu, paddle.nn.functional.relu, [1.0, NAN], differ=[NAN], label="relu")
     assert passed and "except at nan, as stated" in line
     passed, line = compare_edges(torch.tanh, paddle.tanh, [1.0, NAN], differ=[NAN], label="tanh")
-    assert not passed and "agree at nan, stated to differ" in line
+    assert not passed and "at nan, stated to differ, they do not" in line
 
 
 def test_zero_signs_are_distinct_points() -> None:
@@ -72,7 +100,8 @@ def test_check_edges_raises_and_rejects_unknown_points(capsys: pytest.CaptureFix
 
 def test_edge_table_marks_differences() -> None:
     table = edge_table(F.relu, paddle.nn.functional.relu, [-0.0, NAN]).splitlines()
-    assert table[0].split() == ["x", "torch", "f", "Paddle", "f", "torch", "df", "Paddle", "df"]
-    assert table[1].split() == ["-0", "0", "0", "0", "0"]
-    assert table[2].split() == ["nan", "nan", "0", "1", "0", "<-", "value", "and", "grad"]
-    assert len(edge_table(F.relu, paddle.nn.functional.relu, [-0.0, NAN], only_differences=True).splitlines()) == 2
+    assert table[0].split() == ["x", "len", "torch", "f", "Paddle", "f", "torch", "df", "Paddle", "df"]
+    assert table[1].split() == ["-0", "1", "0", "0", "0", "0"]
+    assert table[2].split() == ["-0", "64", "0", "0", "0", "0"]
+    assert table[3].split() == ["nan", "1", "nan", "0", "1", "0", "<-", "value", "and", "grad"]
+    assert len(edge_table(F.relu, paddle.nn.functional.relu, [-0.0, NAN], only_differences=True).splitlines()) == 3
