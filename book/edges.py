@@ -191,7 +191,7 @@ def compare_edges(
         if found["differ"]:
             parts.append(f" except at {', '.join(found['differ'])}, as stated")
         if found["varies"]:
-            parts.append(f"{';' if parts else ''} at {', '.join(found['varies'])} as the length decides, as stated")
+            parts.append(f"; the length decides at {', '.join(found['varies'])}, as stated")
         return True, f"PASS  {head}: value and grad agree{''.join(parts)} ({tol})"
     problems = []
     for kind, verb in (("differ", "differ"), ("varies", "depend on the length")):
