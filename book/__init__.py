@@ -18,10 +18,20 @@ What a chapter calls, by module:
 - :mod:`book.tensors` prints tensors deterministically, :mod:`book.arithmetic` holds the
   output-size formulas and ``check_formula``, :mod:`book.figures` draws the figures, and
   :mod:`book.environment` has ``paddle_on_cpu`` for device-dependent cells.
+- Elementwise functions: :mod:`book.edges` (``check_edges``: both frameworks at zero, the kinks,
+  huge magnitudes, infinities and NaN) and :mod:`book.curves` (values and derivatives overlaid).
+- Sequences: :mod:`book.sequences` (a padded batch through a recurrent layer, packed in PyTorch,
+  with ``sequence_length`` in Paddle).
+- Training two models side by side: :mod:`book.datasets` (bundled data, batched once in NumPy),
+  :mod:`book.schedulers` and :mod:`book.clipping` (learning-rate schedules and gradient clipping
+  stated in torch's terms, built in both), :mod:`book.masks` (the same dropout masks in both),
+  :mod:`book.training_curves` (``check_curves``) and :mod:`book.training_figures`.
 
 Behind them: :mod:`book.calling`, :mod:`book.checking`, :mod:`book.results` and
 :mod:`book.training` (how a check runs), :mod:`book.colab` (the Colab bootstrap and Paddle's
-install), :mod:`book.notebooks` (``make execute``), and the Sphinx extensions
+install), :mod:`book.notebooks` (``make execute``), :mod:`book.chapter_text`,
+:mod:`book.api_map`, :mod:`book.glossary` and :mod:`book.appendices` (the appendices generated
+from the chapters, ``make appendices``), and the Sphinx extensions
 :mod:`book.side_by_side` (the two-column view) and :mod:`book.offline_math` (MathJax served by
 the site).
 
