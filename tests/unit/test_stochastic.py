@@ -27,8 +27,10 @@ def _failed(result: object) -> list[str]:
 def test_dropout_passes_and_says_what_holds(capsys: pytest.CaptureFixture[str]) -> None:
     check_dropout(torch.nn.Dropout(0.3), paddle.nn.Dropout(0.3), X)
     line = capsys.readouterr().out
-    assert line.startswith("PASS  Dropout vs Dropout, p=0.3: eval identity, keep rate ")
-    assert "within 0.7 ± 0.016 (z=5, n=20000 elements), kept values x/(1-p), grad input = mask/(1-p) agree" in line
+    assert line.startswith(
+        "PASS  Dropout vs Dropout, p=0.3: eval identity, keep rate within 0.7 ± 0.016 (z=5, n=20000 elements), "
+        "masks differ across samples, kept values x/(1-p), grad input = mask/(1-p) agree"
+    )
     assert line.endswith("(rtol=1e-06, atol=0e+00)\n") and line.count("\n") == 1
 
 
@@ -66,7 +68,7 @@ def test_scaling_at_inference_fails_in_eval_and_in_training() -> None:
 def test_whole_channel_dropout(capsys: pytest.CaptureFixture[str]) -> None:
     check_dropout(torch.nn.Dropout2d(0.4), paddle.nn.Dropout2D(0.4), IMAGES)
     line = capsys.readouterr().out
-    assert "within 0.6 ± 0.038 (z=5, n=4096 channels), whole channels, kept values" in line
+    assert "within 0.6 ± 0.038 (z=5, n=4096 channels), whole channels, masks differ across samples, kept" in line
     # Paddle's Dropout with axis=[0, 1] draws one mask entry per (sample, channel) too.
     assert compare_dropout(torch.nn.Dropout2d(0.4), paddle.nn.Dropout(0.4, axis=[0, 1]), IMAGES, settings=False).passed
 
@@ -95,3 +97,22 @@ def test_inputs_with_zeros_are_refused() -> None:
 
 def test_p_zero_keeps_everything_exactly() -> None:
     assert compare_dropout(torch.nn.Dropout(0.0), paddle.nn.Dropout(0.0), X).passed
+
+
+def test_one_mask_shared_by_all_samples_fails() -> None:
+    # Paddle's Dropout(axis=1) draws one mask entry per channel and applies it to every sample,
+    # as PF.dropout1d does. The keep rate rests on 64 draws then and may well pass; this may not.
+    result = compare_dropout(torch.nn.Dropout2d(0.4), paddle.nn.Dropout(0.4, axis=1), IMAGES, settings=False)
+    assert "masks differ across samples" in _failed(result)
+    assert "Paddle draws one mask for all 64 samples" in result.line()
+    # torch's side passes: each sample draws its own.
+    assert "torch draws" not in result.line()
+
+
+def test_pass_line_is_the_same_whatever_the_draw(capsys: pytest.CaptureFixture[str]) -> None:
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        paddle.seed(seed)
+        check_dropout(torch.nn.Dropout(0.3), paddle.nn.Dropout(0.3), X)
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == second
