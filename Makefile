@@ -15,7 +15,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := $(PYTEST) --nbval $(CHAPTERS) -n 2 --dist loadscope
 
-.PHONY: book appendices test lint unit nbval nbval-offline nbval-repeat site-test execute serve clean
+.PHONY: book appendices pdf test lint unit nbval nbval-offline nbval-repeat site-test execute drift serve clean
 
 ## (Re)create .venv from requirements.txt when it is missing or older than requirements.txt.
 $(STAMP): requirements.txt
@@ -43,13 +43,24 @@ book: $(EDITABLE) appendices
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || exit 1; \
 	echo "Site built in $$(( $$(date +%s) - start )) s: $(CURDIR)/$(SITE)/index.html (serve it with: make serve)"
 
-## The whole suite: lint, unit tests, strict nbval (offline where possible), site build, site and browser tests.
+## The whole book as one PDF, printed by Debian's Chromium from the built site (book/pdf.py), at
+## $(SITE)/layers-side-by-side.pdf; the site is then built again so that its download button offers
+## it. About a minute, five times the site's build: hence not part of `make book`.
+pdf: $(EDITABLE)
+	@$(MAKE) --no-print-directory book
+	@start=$$(date +%s); \
+	$(BIN)/python -m book.pdf || exit 1; \
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going -q || exit 1; \
+	echo "PDF printed and linked in $$(( $$(date +%s) - start )) s"
+
+## The whole suite: lint, unit tests, strict nbval (offline where possible), site and PDF build, site,
+## browser and PDF tests.
 test: $(EDITABLE)
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory lint && \
 	$(MAKE) --no-print-directory unit && \
 	$(MAKE) --no-print-directory nbval && \
-	$(MAKE) --no-print-directory book && \
+	$(MAKE) --no-print-directory pdf && \
 	$(MAKE) --no-print-directory site-test || exit 1; \
 	echo "make test passed in $$(( $$(date +%s) - start )) s"
 
@@ -88,6 +99,15 @@ site-test: $(EDITABLE)
 ## Re-execute the chapters in place to refresh their stored outputs (then commit them).
 execute: $(EDITABLE)
 	$(BIN)/python -m book.notebooks $(CHAPTERS)
+
+## Version drift (not part of `make test`): run every chapter under every other Paddle 3 release
+## pip offers and the torch releases on this machine's disk (book/drift/releases.py), one at a time,
+## each installed once into ~/.cache/layers-side-by-side/drift ($$DRIFT_CACHE) and overlaid on .venv;
+## writes chapters/drift_report.json and chapters/appendix_releases.md (commit both).
+## Name one more release with RELEASE=paddlepaddle==3.4.0 (or torch==2.15.0); DRIFT_ARGS passes
+## anything else, e.g. DRIFT_ARGS="--chapters chapters/pooling.ipynb" or "--only torch==2.14.1".
+drift: $(EDITABLE)
+	$(BIN)/python -m book.drift $(if $(RELEASE),--extra $(RELEASE)) $(DRIFT_ARGS)
 
 ## Serve the built site on http://127.0.0.1:8000
 serve:
