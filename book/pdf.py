@@ -233,7 +233,7 @@ def download_entry(pathto: Any) -> dict[str, str]:
     return {
         "type": "link",
         "url": pathto(PDF_NAME, 1),
-        "text": "book .pdf",
+        "text": "whole book .pdf",
         "tooltip": "Download the whole book as a PDF",
         "icon": "fas fa-file-pdf",
         "label": "download-book-pdf-button",

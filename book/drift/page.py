@@ -9,6 +9,7 @@ release's output. Every row has a stable label, ``release-<chapter>-<cell id>`` 
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from typing import Any
 
@@ -21,6 +22,8 @@ PAGE = ROOT / "chapters" / "appendix_releases.md"
 MARK = {RAISES: "raises", CHECK_FAILS: "fails", OUTPUT: "differs", None: "·"}
 #: What a matrix cell says for a release that could not be run (it does not import).
 NOT_RUN = "not run"
+#: A stored output longer than this many lines is shown once; each release then shows a diff.
+LONG_OUTPUT = 8
 #: A fence longer than any run of backticks in an output.
 FENCE = "````"
 
@@ -102,9 +105,26 @@ def _mark(data: dict[str, Any], release: Release, by_release: dict[Release, dict
     return NOT_RUN if entry.get("error") else MARK[None]
 
 
+def diff(stored: str, new: str) -> str:
+    """The lines that differ (``-`` stored, ``+`` new), each hunk with one line of context."""
+    lines = difflib.unified_diff(stored.splitlines(), new.splitlines(), lineterm="", n=1)
+    return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
+
+
 def _ref_text(text: str) -> str:
     """Text that can stand inside a ``{ref}`` role: no backticks, no angle brackets."""
     return text.replace("`", "'").replace("<", "‹").replace(">", "›")
+
+
+def _stopped(data: dict[str, Any]) -> list[str]:
+    """A line for each chapter whose run stopped before its end (the kernel died, a time-out)."""
+    lines = []
+    for entry in data["releases"]:
+        for chapter, result in entry["chapters"].items():
+            if result.get("error"):
+                label = Release(entry["package"], entry["version"]).label
+                lines.append(f"- Under {label}, {chapter} stopped before its end: {result['error']}")
+    return [*lines, ""] if lines else []
 
 
 def _matrix(data: dict[str, Any], releases: list[Release], rows: dict) -> list[str]:
@@ -138,7 +158,7 @@ def _details(data: dict[str, Any], releases: list[Release], rows: dict) -> list[
         if chapter != chapter_seen:
             lines += [f"### {titles.get(chapter, chapter)}", ""]
             chapter_seen = chapter
-        title = f"{change['section'] or titles.get(chapter, chapter)}: {first_line(change['source'], 48)}"
+        title = first_line(f"{change['section'] or titles.get(chapter, chapter)}: {first_line(change['source'])}", 72)
         lines += [f"({row_label(chapter, cell)})=", f"#### {title.replace('`', '')}", ""]
         name = chapter.removeprefix("chapters/")
         target = f"{name}.ipynb#{change['anchor']}" if change["anchor"] else f"{name}.ipynb"
@@ -152,11 +172,16 @@ def _details(data: dict[str, Any], releases: list[Release], rows: dict) -> list[
         for release in releases:
             if release in by_release:
                 groups[by_release[release]["new"]].append(release)
+        long = len(change["stored"].splitlines()) > LONG_OUTPUT
         for new, group in groups.items():
             kind = by_release[group[0]]["kind"]
             what = {RAISES: "raises", CHECK_FAILS: "a check fails", OUTPUT: "the output differs"}[kind]
-            lines += [f"{', '.join(r.label for r in group)} ({what}):", ""]
-            lines += [f"{FENCE}text", new.rstrip("\n") or "(no output)", FENCE, ""]
+            if long:
+                lines += [f"{', '.join(r.label for r in group)} ({what}; the lines that differ):", ""]
+                lines += [f"{FENCE}diff", diff(change["stored"], new), FENCE, ""]
+            else:
+                lines += [f"{', '.join(r.label for r in group)} ({what}):", ""]
+                lines += [f"{FENCE}text", new.rstrip("\n") or "(no output)", FENCE, ""]
     return lines
 
 
@@ -186,6 +211,7 @@ def render(data: dict[str, Any]) -> str:
         "",
         *_summary(data, releases),
         "",
+        *_stopped(data),
         "A cell that *raises* stops with an error where the pinned releases run it; a check that "
         "*fails* printed PASS with the pinned releases and FAIL (or an error) here; a cell that "
         "*differs* runs but prints something else. A cell that raises can make later cells of the "

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from book.drift import outputs
 from book.notebooks import CELL_TIMEOUT, merge_streams
@@ -60,29 +60,37 @@ def changes(stored: Any, new: Any) -> list[dict[str, Any]]:
     return found
 
 
-def execute(path: Path, env: dict[str, str], kernel_name: str = "python3") -> tuple[Any, float]:
-    """Run a copy of the notebook at ``path`` in a fresh kernel with ``env``, errors and all.
+def execute(work: Any, folder: Path, env: dict[str, str], kernel_name: str = "python3") -> None:
+    """Run the notebook ``work`` in place, in a fresh kernel with ``env`` in ``folder``, errors and all.
 
-    Returns the executed copy (the file is not touched) and the seconds it took.
+    A cell that raises records its error and the run goes on, as in a reader's notebook. A cell
+    not reached keeps what it held (a copy of the stored notebook keeps its stored outputs).
     """
-    notebook = nbformat.read(path, as_version=4)
-    work = copy.deepcopy(notebook)
     client = NotebookClient(
         work,
         timeout=CELL_TIMEOUT,
         kernel_name=kernel_name,
         allow_errors=True,
         record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
     )
-    start = time.perf_counter()
     client.execute(env=env)
-    merge_streams(work)
-    return work, time.perf_counter() - start
 
 
 def chapter_drift(path: Path, env: dict[str, str]) -> dict[str, Any]:
-    """Run one chapter with ``env``: its seconds and its :func:`changes`."""
+    """Run a copy of one chapter with ``env``: its seconds, its :func:`changes`, and ``error``.
+
+    ``error`` is None, or why the run stopped before the end (the kernel died, or a cell ran past
+    :data:`book.notebooks.CELL_TIMEOUT`); the changes then cover the cells that ran.
+    """
     stored = outputs.read(path)
-    new, seconds = execute(path, env)
-    return {"seconds": round(seconds, 1), "changes": changes(stored, new)}
+    work = copy.deepcopy(stored)
+    start = time.perf_counter()
+    error = None
+    try:
+        execute(work, path.parent, env)
+    except (DeadKernelError, CellTimeoutError) as stop:
+        error = f"{type(stop).__name__}: {(str(stop).strip().splitlines() or [''])[0]}"
+    merge_streams(work)
+    seconds = time.perf_counter() - start
+    return {"seconds": round(seconds, 1), "changes": changes(stored, work), "error": error}

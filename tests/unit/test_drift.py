@@ -241,6 +241,18 @@ def test_page_has_a_matrix_row_per_changed_cell_with_a_stable_label() -> None:
     assert page.row_label("chapters/Nowhere", "AB12") == "release-nowhere-ab12"
 
 
+def test_long_outputs_show_a_diff() -> None:
+    stored = "".join(f"line {i}\n" for i in range(20))
+    assert (
+        page.diff(stored, stored.replace("line 7", "line 7!")) == "@@ -7,3 +7,3 @@\n line 6\n-line 7\n+line 7!\n line 8"
+    )
+    data = _report()
+    change = data["releases"][1]["chapters"]["chapters/nowhere"]["changes"][0]
+    change.update(stored=stored, new=stored.replace("line 7", "line 7!"))
+    text = page.render(data)
+    assert "Paddle 3.0.0 (raises; the lines that differ):" in text and "\n+line 7!\n" in text
+
+
 def test_page_marks_a_release_that_does_not_import() -> None:
     data = _report()
     data["releases"][0].update(error="PyTorch 2.14.1 does not import: ImportError: x", chapters={})
@@ -304,3 +316,25 @@ def test_committed_stored_outputs_are_the_notebooks_stored_outputs() -> None:
 
 def test_report_is_json_the_page_can_read() -> None:
     assert json.loads(report.REPORT.read_text(encoding="utf-8"))["command"] == "python -m book.drift"
+
+
+def test_a_chapter_run_that_stops_keeps_what_ran(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient.exceptions import DeadKernelError
+
+    from book.drift import run
+
+    notebook = _notebook(_code("a", _out("1\n")), _code("b", _out("2\n")))
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+
+    def dies_after_the_first_cell(work: Any, folder: Path, env: dict[str, str]) -> None:
+        work.cells[0].outputs = [_out("1.0\n")]
+        raise DeadKernelError("Kernel died\nmore")
+
+    monkeypatch.setattr(run, "execute", dies_after_the_first_cell)
+    result = run.chapter_drift(path, {})
+    assert result["error"] == "DeadKernelError: Kernel died"
+    assert [c["cell"] for c in result["changes"]] == ["c0"]
+    data = _report()
+    data["releases"][0]["chapters"]["chapters/nowhere"]["error"] = result["error"]
+    assert "- Under PyTorch 2.14.1, chapters/nowhere stopped before its end: DeadKernelError" in page.render(data)
