@@ -165,8 +165,27 @@ def unmet_requirements(overlay: Path, python: str = sys.executable) -> list[str]
 
 
 def _pip_target(target: Path, requirements: list[str], python: str) -> None:
-    command = [python, "-m", "pip", "install", "-qq", "--no-deps", "--no-compile", "--target", str(target)]
+    """``pip install --no-deps --target``, merged into ``target`` (pip itself skips a folder that
+    is already there, such as the ``nvidia/`` that several CUDA packages share)."""
+    fresh = target / ".round"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [python, "-m", "pip", "install", "-qq", "--no-deps", "--no-compile", "--target", str(fresh)]
     subprocess.run(command + requirements, check=True)
+    merge_into(fresh, target)
+    fresh.rmdir()
+
+
+def merge_into(source: Path, target: Path) -> None:
+    """Move everything in ``source`` into ``target``, folder into folder, files replaced."""
+    for item in source.iterdir():
+        destination = target / item.name
+        if item.is_dir() and not item.is_symlink() and destination.is_dir():
+            merge_into(item, destination)
+            item.rmdir()
+        else:
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)
+            item.replace(destination)
 
 
 def install(release: Release, cache: Path | None = None, python: str = sys.executable) -> Path:

@@ -338,3 +338,17 @@ def test_a_chapter_run_that_stops_keeps_what_ran(tmp_path: Path, monkeypatch: py
     data = _report()
     data["releases"][0]["chapters"]["chapters/nowhere"]["error"] = result["error"]
     assert "- Under PyTorch 2.14.1, chapters/nowhere stopped before its end: DeadKernelError" in page.render(data)
+
+
+def test_merge_into_joins_shared_folders(tmp_path: Path) -> None:
+    source, target = tmp_path / "new", tmp_path / "overlay"
+    (source / "nvidia" / "cufile").mkdir(parents=True)
+    (source / "nvidia" / "cufile" / "lib.so").write_text("new")
+    (source / "pkg.py").write_text("2")
+    (target / "nvidia" / "cudnn").mkdir(parents=True)
+    (target / "nvidia" / "cudnn" / "lib.so").write_text("old")
+    (target / "pkg.py").write_text("1")
+    releases.merge_into(source, target)
+    assert (target / "nvidia" / "cudnn" / "lib.so").read_text() == "old"
+    assert (target / "nvidia" / "cufile" / "lib.so").read_text() == "new"
+    assert (target / "pkg.py").read_text() == "2" and not any(source.iterdir())
