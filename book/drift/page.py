@@ -215,7 +215,8 @@ def render(data: dict[str, Any]) -> str:
         "A cell that *raises* stops with an error where the pinned releases run it; a check that "
         "*fails* printed PASS with the pinned releases and FAIL (or an error) here; a cell that "
         "*differs* runs but prints something else. A cell that raises can make later cells of the "
-        "same chapter raise too (a `NameError` for a name it should have defined).",
+        "same chapter raise too (a `NameError` for a name it should have defined). The time is that "
+        "of running the chapters on one thread (`make drift` on the book's 2-core build machine).",
         "",
         "## The matrix",
         "",
