@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import html
 import http.server
 import subprocess
@@ -257,6 +258,11 @@ def add_download_entry(app: Any, pagename: str, templatename: str, context: dict
                 entries.insert(0, download_entry(context["pathto"]))
 
 
+def print_css_digest() -> str:
+    """A short digest of ``static/print.css``."""
+    return hashlib.sha256((STATIC_DIR / PRINT_CSS).read_bytes()).hexdigest()[:16]
+
+
 def add_static_path(app: Any, config: Any) -> None:
     if str(STATIC_DIR) not in config.html_static_path:
         config.html_static_path.append(str(STATIC_DIR))
@@ -265,6 +271,8 @@ def add_static_path(app: Any, config: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     # "html": a change (the PDF appeared or went) rewrites every page, without reading them again.
     app.add_config_value("book_pdf_present", pdf_present(app.outdir), "html", types=[bool])
+    # An edit to the print style sheet changes this, so that an incremental build copies it.
+    app.add_config_value("book_print_css_digest", print_css_digest(), "html", types=[str])
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_download_entry, priority=900)
     app.add_css_file(PRINT_CSS, media="print")

@@ -66,3 +66,8 @@ def test_print_css_stacks_and_labels_pairs_and_wraps_code() -> None:
     assert "@media print" in css
     assert ".fw-pair" in css and "display: block !important" in css
     assert "white-space: pre-wrap" in css and "break-inside: avoid" in css
+
+
+def test_print_css_digest_follows_the_file() -> None:
+    digest = pdf.print_css_digest()
+    assert len(digest) == 16 and digest == pdf.print_css_digest()
