@@ -11,9 +11,10 @@ The two frameworks attach a schedule differently:
   ``opt.get_lr()`` (or ``sched.last_lr``) is a float. An optimizer given a float instead keeps
   that rate whatever the scheduler does.
 
-Paddle's three decays (``StepDecay``, ``MultiStepDecay``, ``ExponentialDecay``) refuse a
-``gamma`` of 1 or more, which torch accepts; the mappings raise :class:`ScheduleMappingError`
-for it when made. Both are stepped by the caller, once per epoch for these schedules (after the epoch's
+Paddle's three decays refuse a ``gamma`` that torch accepts: ``StepDecay`` and ``MultiStepDecay``
+raise ``ValueError`` for ``gamma >= 1`` (0 and negative values pass), ``ExponentialDecay`` raises
+``AssertionError`` outside ``(0, 1)``; the mappings raise :class:`ScheduleMappingError` for the
+same values when made. Both are stepped by the caller, once per epoch for these schedules (after the epoch's
 optimizer steps). Each class below is a frozen dataclass spelled like its torch scheduler;
 ``.for_torch(optimizer)`` and ``.for_paddle(lr)`` build the two, and the rates agree to float64
 rounding (verified over 20 steps in the unit tests and by :func:`check_schedule`):
@@ -43,11 +44,16 @@ class ScheduleMappingError(ValueError):
     """A torch schedule setting that Paddle's scheduler refuses; the message says which."""
 
 
-def _decaying(schedule: object, gamma: float, paddle_name: str) -> None:
-    """Paddle's StepDecay, MultiStepDecay and ExponentialDecay refuse ``gamma >= 1``; torch takes any gamma."""
-    if not 0.0 < gamma < 1.0:
+def _decaying(schedule: object, gamma: float, paddle_name: str, *, positive: bool = False) -> None:
+    """Refuse the ``gamma`` Paddle refuses: ``gamma >= 1``, and with ``positive`` also ``gamma <= 0``.
+
+    StepDecay and MultiStepDecay raise ``ValueError`` for ``gamma >= 1`` only; ExponentialDecay
+    asserts ``0 < gamma < 1``. torch takes any gamma.
+    """
+    if gamma >= 1.0 or (positive and gamma <= 0.0):
+        allowed = "0 < gamma < 1" if positive else "gamma < 1"
         raise ScheduleMappingError(
-            f"{schedule}: Paddle's {paddle_name} takes 0 < gamma < 1 only (torch takes any gamma, "
+            f"{schedule}: Paddle's {paddle_name} takes {allowed} only (torch takes any gamma, "
             f"a constant or growing rate included)"
         )
 
@@ -97,7 +103,7 @@ class ExponentialLR:
     gamma: float
 
     def __post_init__(self) -> None:
-        _decaying(self, self.gamma, "ExponentialDecay")
+        _decaying(self, self.gamma, "ExponentialDecay", positive=True)
 
     def for_torch(self, optimizer: torch.optim.Optimizer) -> torch.optim.lr_scheduler.LRScheduler:
         return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=self.gamma)
