@@ -26,7 +26,6 @@ from functools import partial
 from typing import Any
 
 import paddle
-import paddle.compat
 import torch
 
 from book.transfer.registry import (
@@ -43,10 +42,23 @@ from book.transfer.registry import (
 )
 
 
-@register(torch.nn.Linear, paddle.nn.Linear, paddle.compat.nn.Linear)
+def _compat_linear() -> tuple[type, ...]:
+    """``paddle.compat.nn.Linear`` where the installed Paddle has it (3.3 on; 3.0-3.2 lack it)."""
+    try:
+        import paddle.compat
+    except ImportError:
+        return ()
+    linear = getattr(getattr(paddle.compat, "nn", None), "Linear", None)
+    return (linear,) if isinstance(linear, type) else ()
+
+
+COMPAT_LINEAR = _compat_linear()
+
+
+@register(torch.nn.Linear, paddle.nn.Linear, *COMPAT_LINEAR)
 def _linear(torch_layer: Any, paddle_layer: Any) -> list[Param]:
     """Linear: weight transposed in Paddle (not in paddle.compat's), optional bias; sizes checked by shape."""
-    layout = SAME if isinstance(paddle_layer, paddle.compat.nn.Linear) else TRANSPOSE
+    layout = SAME if COMPAT_LINEAR and isinstance(paddle_layer, COMPAT_LINEAR) else TRANSPOSE
     off = "bias=False" if layout is SAME else "bias_attr=False"
     return [Param("weight", "weight", layout), *optional_param(torch_layer, paddle_layer, paddle_off=off)]
 
