@@ -17,7 +17,8 @@ What a chapter calls, by module:
   adds to; :mod:`book.transfer.rules.normalization` shows how).
 - :mod:`book.tensors` prints tensors deterministically, :mod:`book.arithmetic` holds the
   output-size formulas and ``check_formula``, :mod:`book.figures` draws the figures, and
-  :mod:`book.environment` has ``paddle_on_cpu`` for device-dependent cells.
+  :mod:`book.environment` has ``paddle_on_cpu`` for device-dependent cells, and
+  :mod:`book.isolation` runs a call that may crash the interpreter in a child process.
 - Elementwise functions: :mod:`book.edges` (``check_edges``: both frameworks at zero, the kinks,
   huge magnitudes, infinities and NaN) and :mod:`book.curves` (values and derivatives overlaid).
 - Sequences: :mod:`book.sequences` (a padded batch through a recurrent layer, packed in PyTorch,
