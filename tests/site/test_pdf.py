@@ -130,11 +130,14 @@ def test_formulas_are_typeset_and_chinese_terms_printed(pages_text: list[str]) -
     assert not missing, f"Chinese terms missing from the PDF (no CJK font?): {missing[:5]}"
 
 
-def test_no_page_is_blank_and_the_pages_are_a4(page_images: list[Path], pdf: Path) -> None:
+def test_no_page_is_blank_and_the_pages_are_a4(page_images: list[Path], pdf: Path, pages_text: list[str]) -> None:
     assert len(page_images) == page_count(pdf)
-    for path in page_images:
+    for path, text in zip(page_images, pages_text, strict=True):
         with Image.open(path) as image:
             width, height = image.size
             assert abs(height / width - 297 / 210) < 0.01, f"{path.name} is not A4"
             ink = 255 - ImageStat.Stat(image).mean[0]
-            assert ink > 1.0, f"{path.name} is blank"
+        # Little ink is fine for the last lines of a chapter; blank means no more than the footer
+        # (the part's name and "k / n").
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert ink > 1.0 or len(lines) > 2, f"{path.name} is blank: {lines}"
