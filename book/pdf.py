@@ -18,21 +18,18 @@ so ``make book`` does not print it; ``make test`` does.
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import html
-import http.server
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from book.serving import serve
 
 __version__ = "1.0.0"
 
@@ -148,25 +145,6 @@ def unite(parts: list[Path], out: Path) -> None:
 
 
 # --- printing --------------------------------------------------------------------------------------
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """The built site on a free port of 127.0.0.1, for as long as the block runs."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def build(site: Path = SITE, out: Path | None = None, chromium: Path = CHROMIUM) -> Path:

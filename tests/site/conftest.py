@@ -17,10 +17,7 @@ was recorded (``chapter_report``, ``results``), each on one point.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,8 @@ from typing import Any
 import pytest
 import yaml
 from site_checks import Report, Results, collect
+
+from book.serving import serve
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK_ROOT = Path(os.environ.get("BOOK_ROOT", REPO)).resolve()
@@ -118,27 +117,6 @@ def intro_page() -> str:
 # --- server and browser -----------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site without logging; a missing /favicon.ico is a 204.
-
-    Browsers ask for /favicon.ico at the server root; the published site lives
-    below the domain root, so a 404 for it here would be an artefact of the test.
-    """
-
-    protocol_version = "HTTP/1.1"  # keep-alive: fewer connections per page
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/favicon.ico" and not Path(self.translate_path(self.path)).exists():
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
-
-
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
     if not (SITE_DIR / "index.html").is_file():
@@ -148,16 +126,9 @@ def site_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    """URL of the site, served by http.server on a free port of 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """URL of the site, served on a free port of 127.0.0.1 (book.serving)."""
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
